@@ -1,0 +1,20 @@
+import type { ServiceNowClient } from '../clients/servicenow/client';
+import type { SlackClient } from '../clients/slack/client';
+import { createServiceNowActivities } from './servicenow';
+import { createSlackActivities } from './slack';
+import { classifyingErrors } from './to-failure';
+
+export interface ActivityDeps {
+  servicenow: ServiceNowClient;
+  slack: SlackClient;
+}
+
+/** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
+export function createActivities(deps: ActivityDeps) {
+  return classifyingErrors({
+    ...createServiceNowActivities(deps.servicenow),
+    ...createSlackActivities(deps.slack),
+  });
+}
+
+export type Activities = ReturnType<typeof createActivities>;

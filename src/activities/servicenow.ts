@@ -1,0 +1,44 @@
+import type { Incident } from '../contracts/incident';
+import { IncidentState, isFinishedState } from '../contracts/incident-state';
+import type { ServiceNowClient } from '../clients/servicenow/client';
+
+export interface ResolveIncidentInput {
+  sysId: string;
+  closeCode: string;
+  closeNotes: string;
+  workNote: string;
+}
+
+export interface ResolveIncidentResult {
+  /** False when the incident was already resolved, closed or cancelled, so nothing was written. */
+  changed: boolean;
+  incident: Incident;
+}
+
+export function createServiceNowActivities(servicenow: ServiceNowClient) {
+  return {
+    async findIncident(incidentNumber: string): Promise<Incident> {
+      return servicenow.getIncidentByNumber(incidentNumber);
+    },
+
+    async readIncident(sysId: string): Promise<Incident> {
+      return servicenow.getIncident(sysId);
+    },
+
+    /**
+     * Resolves the incident unless it is already finished. Reading first makes a retried attempt (whose PATCH
+     * may have landed before the answer was lost) a no-op instead of a second resolving PATCH and work note.
+     */
+    async resolveIncident(input: ResolveIncidentInput): Promise<ResolveIncidentResult> {
+      const current = await servicenow.getIncident(input.sysId);
+      if (isFinishedState(current.state)) return { changed: false, incident: current };
+      const incident = await servicenow.updateIncident(input.sysId, {
+        state: IncidentState.Resolved,
+        close_code: input.closeCode,
+        close_notes: input.closeNotes,
+        work_notes: input.workNote,
+      });
+      return { changed: true, incident };
+    },
+  };
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import type { Logger } from '../log';
+import { BadRequestError } from './middleware/form-body';
+import { verifySlack } from './middleware/verify-slack';
+import { slackCommandsRoute } from './routes/slack-commands';
+import type { WorkflowGateway } from './workflow-gateway';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    log?: Logger;
+  }
+}
+
+export interface AppDeps {
+  gateway: WorkflowGateway;
+  slackSigningSecrets: readonly string[];
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Slack bodies are small; anything bigger is not Slack. */
+const RAW_BODY_LIMIT = '64kb';
+
+const asyncRoute =
+  (fn: (req: Request, res: Response) => Promise<void>): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res).catch(next);
+  };
+
+const requestLog =
+  (logger: Logger): RequestHandler =>
+  (req, res, next) => {
+    const started = process.hrtime.bigint();
+    req.log = logger.child({ requestId: req.get('x-request-id') ?? randomUUID() });
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      req.log?.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  };
+
+const errors: ErrorRequestHandler = (err: unknown, req, res, _next) => {
+  const e = err as { type?: string; status?: number };
+  if (err instanceof BadRequestError) {
+    res.status(err.status).json({ error: err.message });
+  } else if (e.type === 'entity.too.large') {
+    res.status(413).json({ error: 'body too large' });
+  } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    res.status(e.status).json({ error: 'malformed request' });
+  } else {
+    req.log?.error({ err }, 'unhandled error');
+    res.status(500).json({ error: 'internal error' });
+  }
+};
+
+/** Builds the HTTP edge: verify → parse → hand to Temporal → answer. Never listens by itself. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestLog(deps.logger));
+  const raw = express.raw({ type: () => true, limit: RAW_BODY_LIMIT });
+  const slack = verifySlack({ signingSecrets: deps.slackSigningSecrets, now: deps.now });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.post('/slack/commands', raw, slack, asyncRoute(slackCommandsRoute(deps.gateway)));
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use(errors);
+  return app;
+}

@@ -1,0 +1,34 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadApiConfig, loadOrExit } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
+import { createLogger } from '../log';
+import { createApp } from './app';
+import { createWorkflowGateway } from './workflow-gateway';
+
+async function main(): Promise<void> {
+  const cfg = loadOrExit(() => loadApiConfig());
+  const logger = createLogger({ level: cfg.LOG_LEVEL, name: 'opsloop-api' });
+  // Connect before listening: Slack's 3 s budget has no room for a first connection.
+  const connection = await Connection.connect(temporalConnectionOptions(cfg));
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  const app = createApp({
+    gateway: createWorkflowGateway(client, cfg.TEMPORAL_TASK_QUEUE),
+    slackSigningSecrets: [cfg.SLACK_SIGNING_SECRET, cfg.SLACK_PREVIOUS_SIGNING_SECRET].filter((s): s is string => Boolean(s)),
+    logger,
+  });
+  const server = app.listen(cfg.PORT, () => {
+    logger.info({ port: cfg.PORT, temporal: cfg.TEMPORAL_ADDRESS }, 'api listening');
+  });
+  const stop = () => {
+    server.close(() => {
+      void connection.close().finally(() => process.exit(0));
+    });
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`opsloop api failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import type { Request, Response } from 'express';
+import { SLASH_COMMANDS, USAGE, parseCommandText } from '../slack/command-text';
+import { slashCommandSchema } from '../slack/payloads';
+import { BadRequestError, readFormBody } from '../middleware/form-body';
+import type { WorkflowGateway } from '../workflow-gateway';
+
+const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
+
+/** POST /slack/commands: verified upstream; parse → route → one gateway call → answer within Slack's 3 s. */
+export function slackCommandsRoute(gateway: WorkflowGateway) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const form = readFormBody(req, res.locals.rawBody as Buffer);
+    const parsed = slashCommandSchema.safeParse(form);
+    if (!parsed.success) {
+      throw new BadRequestError(400, `malformed slash command: ${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}`);
+    }
+    const cmd = parsed.data;
+    if (!(SLASH_COMMANDS as readonly string[]).includes(cmd.command)) {
+      res.json(ephemeral(`OpsLoop does not handle ${cmd.command}.\n${USAGE}`));
+      return;
+    }
+    const command = parseCommandText(cmd.command, cmd.text);
+    switch (command.kind) {
+      case 'help':
+        res.json(ephemeral(USAGE));
+        return;
+      case 'invalid':
+        res.json(ephemeral(`${command.problem}\n${USAGE}`));
+        return;
+      case 'resolve': {
+        try {
+          await gateway.requestResolution(command.incidentNumber, {
+            slackUserId: cmd.user_id,
+            slackUserName: cmd.user_name,
+            channelId: cmd.channel_id,
+            responseUrl: cmd.response_url,
+          });
+        } catch (err) {
+          req.log?.error({ err, incidentNumber: command.incidentNumber }, 'could not hand resolution to Temporal');
+          res.json(ephemeral(`:warning: OpsLoop could not record your request to resolve ${command.incidentNumber} (its workflow service is unreachable). Nothing was changed; please try again.`));
+          return;
+        }
+        res.json(ephemeral(`:hourglass_flowing_sand: Resolving ${command.incidentNumber}… I'll reply here when ServiceNow confirms.`));
+        return;
+      }
+    }
+  };
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE } from '../contracts/task-queue';
+
+/** Thrown when the environment does not describe a usable configuration; one line per bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`OpsLoop configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+// Empty strings count as unset, as in t3-env: `FOO=` in a .env file means "not configured".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
+const port = z.coerce.number().int().min(0).max(65535);
+
+const temporalShape = {
+  TEMPORAL_ADDRESS: optional(z.string()).default('localhost:7233'),
+  TEMPORAL_NAMESPACE: optional(z.string()).default('default'),
+  TEMPORAL_TASK_QUEUE: optional(z.string()).default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_TLS_CERT: optional(z.string()),
+  TEMPORAL_TLS_KEY: optional(z.string()),
+  TEMPORAL_API_KEY: optional(z.string()),
+  TEMPORAL_UI_URL: optional(url).default('http://localhost:8233'),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+};
+
+const apiShape = {
+  ...temporalShape,
+  PORT: optional(port).default(3000),
+  SLACK_SIGNING_SECRET: z.string({ message: 'required (the Slack app signing secret)' }).min(1),
+  SLACK_PREVIOUS_SIGNING_SECRET: optional(z.string()),
+};
+
+const workerShape = {
+  ...temporalShape,
+  SLACK_BOT_TOKEN: z.string({ message: 'required (the Slack bot token, xoxb-…)' }).min(1),
+  SLACK_API_URL: optional(url).default('https://slack.com/api/'),
+  SLACK_INCIDENT_CHANNEL: optional(z.string()),
+  SERVICENOW_INSTANCE_URL: z.url({ message: 'required: the instance URL, e.g. https://acme.service-now.com' }),
+  SERVICENOW_USERNAME: z.string({ message: 'required (the integration user)' }).min(1),
+  SERVICENOW_PASSWORD: z.string({ message: 'required (the integration user password)' }).min(1),
+  SERVICENOW_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(10_000),
+};
+
+function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  // zod messages never include the received value, so secrets cannot leak through them.
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+}
+
+function checkTls(cfg: { TEMPORAL_TLS_CERT?: string; TEMPORAL_TLS_KEY?: string }): void {
+  if (Boolean(cfg.TEMPORAL_TLS_CERT) !== Boolean(cfg.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError(['TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: set both or neither (mTLS needs a certificate and its key)']);
+  }
+}
+
+export type ApiConfig = ReturnType<typeof loadApiConfig>;
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
+export type TemporalConfig = z.infer<z.ZodObject<typeof temporalShape>>;
+
+export function loadApiConfig(env: Env = process.env) {
+  const cfg = parse(apiShape, env);
+  checkTls(cfg);
+  return cfg;
+}
+
+export function loadWorkerConfig(env: Env = process.env) {
+  const cfg = parse(workerShape, env);
+  checkTls(cfg);
+  return cfg;
+}
+
+/** Runs a loader and, on a ConfigError, prints its lines and exits non-zero (process entry points only). */
+export function loadOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}

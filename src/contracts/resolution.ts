@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Who asked OpsLoop to resolve an incident, and where to tell them the outcome. */
+export const resolutionRequestSchema = z.object({
+  slackUserId: z.string().min(1),
+  slackUserName: z.string().optional(),
+  channelId: z.string().optional(),
+  /** Slack's per-command reply URL (5 uses, 30 minutes). */
+  responseUrl: z.url().optional(),
+});
+export type ResolutionRequest = z.infer<typeof resolutionRequestSchema>;
+
+export interface ResolutionInput {
+  incidentNumber: string;
+  closeCode: string;
+  /** Close notes; when absent the workflow writes a note naming who resolved it through OpsLoop. */
+  closeNotes?: string;
+  requestedBy?: ResolutionRequest;
+}
+
+export type ResolutionOutcome =
+  | { status: 'resolved'; incidentNumber: string; sysId: string; resolvedBy: string }
+  | { status: 'already-finished'; incidentNumber: string; state: string };
+
+export const DEFAULT_CLOSE_CODE = 'Solution provided';

@@ -1,0 +1,20 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const IncidentNumber = defineSearchAttributeKey('IncidentNumber', SearchAttributeType.KEYWORD);
+export const IncidentPriority = defineSearchAttributeKey('IncidentPriority', SearchAttributeType.KEYWORD);
+export const OpsStage = defineSearchAttributeKey('OpsStage', SearchAttributeType.KEYWORD);
+export const SlackChannel = defineSearchAttributeKey('SlackChannel', SearchAttributeType.KEYWORD);
+
+/** Every custom attribute OpsLoop writes; the dev server and clusters must have them registered. */
+export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel];
+
+export const OPS_STAGES = [
+  'investigating',
+  'awaiting-decision',
+  'resolving',
+  'resolved',
+  'rejected',
+  'expired',
+  'failed',
+] as const;
+export type OpsStageValue = (typeof OPS_STAGES)[number];

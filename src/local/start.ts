@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { runResolveDemo } from '../sandbox/demo';
+import { startFakeServiceNow, type FakeServiceNow } from '../sandbox/fake-servicenow';
+import { startFakeSlack, type FakeSlack } from '../sandbox/fake-slack';
+import { startEntryPoint, waitForHttp, type RunningChild } from './child-process';
+import { startDevServer, type DevServer } from './dev-server';
+import { DEFAULT_DATA_DIR } from './paths';
+import { ensureTemporalCli } from './temporal-cli';
+
+/**
+ * `npm start`: the whole of OpsLoop on one machine. A Temporal dev server (SQLite under .data/, Web UI), the worker
+ * and the API as child processes, and — where no Slack / ServiceNow credentials are set — fakes that speak their
+ * real HTTP protocols, then a demo incident driven through all of it.
+ *
+ * Flags: --exit-after-demo (stop once the demo has run; exit 1 if it did not resolve), --no-demo.
+ * Ports: PORT (API, 3000), TEMPORAL_DEV_PORT (7233), TEMPORAL_UI_PORT (8233); OPSLOOP_DATA_DIR (.data).
+ */
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const flags = new Set(process.argv.slice(2));
+const env = process.env;
+
+async function main(): Promise<number> {
+  const stoppers: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      print(`\n${signal}: stopping OpsLoop…`);
+      void shutdown().then(() => process.exit(0));
+    });
+  }
+
+  try {
+    const apiPort = Number(env.PORT ?? 3000);
+    const dataDir = env.OPSLOOP_DATA_DIR ?? DEFAULT_DATA_DIR;
+
+    let temporalAddress = env.TEMPORAL_ADDRESS;
+    let uiUrl = env.TEMPORAL_UI_URL ?? 'http://localhost:8233';
+    if (!temporalAddress) {
+      const cliPath = await ensureTemporalCli({ log: print });
+      const dbFile = join(dataDir, 'temporal.db');
+      print(`Starting the Temporal dev server (data: ${dbFile})…`);
+      const server: DevServer = await startDevServer({
+        cliPath,
+        port: Number(env.TEMPORAL_DEV_PORT ?? 7233),
+        uiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),
+        dbFile,
+      });
+      stoppers.push(server.stop);
+      temporalAddress = server.address;
+      uiUrl = server.uiUrl ?? uiUrl;
+    }
+
+    const sandboxSlack = !env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET;
+    const sandboxServiceNow = !env.SERVICENOW_INSTANCE_URL;
+    const childEnv: NodeJS.ProcessEnv = {
+      ...env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_UI_URL: uiUrl,
+      PORT: String(apiPort),
+      LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    };
+    let slack: FakeSlack | undefined;
+    let servicenow: FakeServiceNow | undefined;
+    if (sandboxSlack) {
+      const botToken = `xoxb-sandbox-${randomBytes(8).toString('hex')}`;
+      slack = await startFakeSlack({ botToken });
+      stoppers.push(slack.close);
+      Object.assign(childEnv, {
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
+        SLACK_API_URL: `${slack.url}/api/`,
+        SLACK_INCIDENT_CHANNEL: 'C0INCIDENTS',
+      });
+    }
+    if (sandboxServiceNow) {
+      const credentials = { username: 'opsloop.integration', password: randomBytes(12).toString('hex') };
+      servicenow = await startFakeServiceNow(credentials);
+      stoppers.push(servicenow.close);
+      Object.assign(childEnv, {
+        SERVICENOW_INSTANCE_URL: servicenow.url,
+        SERVICENOW_USERNAME: credentials.username,
+        SERVICENOW_PASSWORD: credentials.password,
+      });
+    }
+
+    const worker: RunningChild = startEntryPoint('worker', 'src/worker/main.ts', childEnv, print);
+    stoppers.push(worker.stop);
+    const api: RunningChild = startEntryPoint('api', 'src/api/main.ts', childEnv, print);
+    stoppers.push(api.stop);
+    const apiUrl = `http://localhost:${apiPort}`;
+    await waitForHttp(`${apiUrl}/healthz`, 60_000, () => api.process.exitCode !== null);
+
+    print('');
+    print('OpsLoop is running.');
+    print(`  API                ${apiUrl}  (Slack: ${apiUrl}/slack/commands)`);
+    print(`  Temporal Web UI    ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows`);
+    if (slack) print(`  sandbox Slack      ${slack.url}/api/`);
+    if (servicenow) print(`  sandbox ServiceNow ${servicenow.url}/api/now/table/incident`);
+    print('');
+
+    if (slack && servicenow && !flags.has('--no-demo')) {
+      const result = await runResolveDemo({
+        apiUrl,
+        signingSecret: String(childEnv.SLACK_SIGNING_SECRET),
+        slack,
+        servicenow,
+        incidentNumber: 'INC0010001',
+        print,
+      });
+      const runUrl = `${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows/${encodeURIComponent(result.workflowId)}`;
+      print(`Demo: ${result.ok ? 'RESOLVED' : 'NOT RESOLVED'}. The run in the Temporal Web UI: ${runUrl}`);
+      if (flags.has('--exit-after-demo')) {
+        await shutdown();
+        return result.ok ? 0 : 1;
+      }
+    } else if (flags.has('--exit-after-demo')) {
+      await shutdown();
+      return 0;
+    }
+    print('Press Ctrl-C to stop.');
+    await new Promise<never>(() => undefined);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`opsloop: ${err instanceof Error ? err.message : String(err)}\n`);
+    await shutdown();
+    return 1;
+  }
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import { createFaults, type Faults } from './faults';
+import { serve, type Served } from './serve';
+
+export interface SlackCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+}
+
+export interface ResponseUrlPost {
+  token: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface ChannelMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  blocks?: unknown[];
+  edits: number;
+}
+
+export interface FakeSlack extends Served {
+  faults: Faults;
+  calls: SlackCall[];
+  responses: ResponseUrlPost[];
+  messages: ChannelMessage[];
+  /** A fresh response_url, as Slack puts in each command or click. */
+  newResponseUrl(): string;
+  responsesFor(responseUrl: string): ResponseUrlPost[];
+}
+
+/** Slack lets a response_url be used five times (within 30 minutes). */
+const RESPONSE_URL_USES = 5;
+
+/** Web API arguments arrive form-encoded from @slack/web-api, with nested values (blocks) as JSON strings. */
+function decodeArgs(body: unknown): Record<string, unknown> {
+  const args: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const key of ['blocks', 'attachments', 'view']) {
+    const value = args[key];
+    if (typeof value === 'string') {
+      try {
+        args[key] = JSON.parse(value) as unknown;
+      } catch {
+        // leave as sent; a real Slack would answer invalid_blocks
+      }
+    }
+  }
+  return args;
+}
+
+/**
+ * The Slack Web API methods OpsLoop calls, plus response_url receivers, over real HTTP. Checks the bot token,
+ * keeps channel messages (with in-place edits) and records every call for assertions.
+ */
+export async function startFakeSlack(options: { botToken: string; port?: number }): Promise<FakeSlack> {
+  const calls: SlackCall[] = [];
+  const responses: ResponseUrlPost[] = [];
+  const messages: ChannelMessage[] = [];
+  const faults = createFaults();
+  let clock = 1_700_000_000;
+  const nextTs = () => `${++clock}.${String(messages.length).padStart(6, '0')}`;
+  let baseUrl = '';
+
+  const app = express();
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  app.use(express.json({ limit: '1mb' }));
+  const rateLimitBody = (status: number) => (status === 429 ? { ok: false, error: 'ratelimited' } : { ok: false, error: 'fatal_error' });
+
+  app.post('/response/:token', faults.middleware('response_url', () => ({ ok: false })), (req, res) => {
+    const token = String(req.params.token);
+    if (responses.filter((r) => r.token === token).length >= RESPONSE_URL_USES) {
+      res.status(404).send('used_url');
+      return;
+    }
+    responses.push({ token, body: req.body as Record<string, unknown>, at: Date.now() });
+    res.status(200).send('ok');
+  });
+
+  app.post('/api/:method', (req, res, next) => faults.middleware(String(req.params.method), rateLimitBody)(req, res, next), (req, res) => {
+    const method = String(req.params.method);
+    if (req.get('authorization') !== `Bearer ${options.botToken}`) {
+      res.json({ ok: false, error: 'invalid_auth' });
+      return;
+    }
+    const args = decodeArgs(req.body);
+    calls.push({ method, args, at: Date.now() });
+    const channel = String(args.channel ?? '');
+    switch (method) {
+      case 'auth.test':
+        res.json({ ok: true, user_id: 'UOPSLOOP', team_id: 'TSANDBOX' });
+        return;
+      case 'chat.postMessage': {
+        if (!channel) {
+          res.json({ ok: false, error: 'channel_not_found' });
+          return;
+        }
+        const message: ChannelMessage = {
+          channel,
+          ts: nextTs(),
+          thread_ts: args.thread_ts as string | undefined,
+          text: String(args.text ?? ''),
+          blocks: args.blocks as unknown[] | undefined,
+          edits: 0,
+        };
+        messages.push(message);
+        res.json({ ok: true, channel, ts: message.ts, message });
+        return;
+      }
+      case 'chat.update': {
+        const message = messages.find((m) => m.channel === channel && m.ts === args.ts);
+        if (!message) {
+          res.json({ ok: false, error: 'message_not_found' });
+          return;
+        }
+        message.text = String(args.text ?? message.text);
+        message.blocks = (args.blocks as unknown[] | undefined) ?? message.blocks;
+        message.edits += 1;
+        res.json({ ok: true, channel, ts: message.ts, text: message.text });
+        return;
+      }
+      case 'chat.postEphemeral':
+        res.json({ ok: true, message_ts: nextTs() });
+        return;
+      default:
+        res.json({ ok: false, error: 'unknown_method' });
+    }
+  });
+
+  const served = await serve(app, options.port);
+  baseUrl = served.url;
+  return {
+    ...served,
+    faults,
+    calls,
+    responses,
+    messages,
+    newResponseUrl: () => `${baseUrl}/response/${randomBytes(12).toString('hex')}`,
+    responsesFor: (responseUrl) => responses.filter((r) => responseUrl.endsWith(`/response/${r.token}`)),
+  };
+}

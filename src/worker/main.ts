@@ -1,0 +1,48 @@
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { createServiceNowClient } from '../clients/servicenow/client';
+import { createSlackClient } from '../clients/slack/client';
+import { loadOrExit, loadWorkerConfig } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
+import { createLogger } from '../log';
+import { createWorker } from './create-worker';
+
+/** Maps our pino level onto the SDK's logger, which knows fewer levels. */
+function sdkLogLevel(level: string): LogLevel {
+  if (level === 'trace' || level === 'debug') return level.toUpperCase() as LogLevel;
+  if (level === 'info') return 'INFO';
+  if (level === 'warn') return 'WARN';
+  return 'ERROR';
+}
+
+async function main(): Promise<void> {
+  const cfg = loadOrExit(() => loadWorkerConfig());
+  const log = createLogger({ level: cfg.LOG_LEVEL, name: 'opsloop-worker' });
+  Runtime.install({ logger: new DefaultLogger(sdkLogLevel(cfg.LOG_LEVEL)) });
+  const activities = createActivities({
+    servicenow: createServiceNowClient({
+      instanceUrl: cfg.SERVICENOW_INSTANCE_URL,
+      username: cfg.SERVICENOW_USERNAME,
+      password: cfg.SERVICENOW_PASSWORD,
+      timeoutMs: cfg.SERVICENOW_TIMEOUT_MS,
+    }),
+    slack: createSlackClient({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL }),
+  });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
+  const worker = await createWorker({
+    connection,
+    namespace: cfg.TEMPORAL_NAMESPACE,
+    taskQueue: cfg.TEMPORAL_TASK_QUEUE,
+    activities,
+  });
+  log.info({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE }, 'worker running');
+  // The SDK's Runtime shuts workers down on SIGINT/SIGTERM; run() resolves once in-flight work has drained.
+  await worker.run();
+  await connection.close();
+  log.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`opsloop worker failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
