@@ -10,12 +10,19 @@ export interface WorkflowGateway {
   requestResolution(incidentNumber: string, request: ResolutionRequest): Promise<{ workflowId: string }>;
 }
 
+/**
+ * Slack shows an error unless it has an answer within 3 s, so a Temporal call from a Slack route gets this long;
+ * the rest is for the answer's trip back.
+ */
+export const TEMPORAL_CALL_BUDGET_MS = 2_000;
+
 /** The only API module that talks to Temporal. */
-export function createWorkflowGateway(client: Client, taskQueue: string): WorkflowGateway {
+export function createWorkflowGateway(client: Client, taskQueue: string, budgetMs = TEMPORAL_CALL_BUDGET_MS): WorkflowGateway {
+  const withinBudget = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + budgetMs, fn);
   return {
     async requestResolution(incidentNumber, request) {
       const workflowId = resolutionWorkflowId(incidentNumber);
-      await client.workflow.signalWithStart<typeof resolution, [ResolutionRequest]>('resolution', {
+      await withinBudget(() => client.workflow.signalWithStart<typeof resolution, [ResolutionRequest]>('resolution', {
         workflowId,
         taskQueue,
         args: [{ incidentNumber, closeCode: DEFAULT_CLOSE_CODE }],
@@ -26,7 +33,7 @@ export function createWorkflowGateway(client: Client, taskQueue: string): Workfl
           { key: OpsStage, value: 'resolving' },
         ],
         staticSummary: `${incidentNumber} · resolve · requested in Slack by ${request.slackUserName ?? request.slackUserId}`,
-      });
+      }));
       return { workflowId };
     },
   };

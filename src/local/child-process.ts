@@ -5,7 +5,7 @@ import { PROJECT_ROOT } from './paths';
 export interface RunningChild {
   name: string;
   process: ChildProcess;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Runs one of OpsLoop's TypeScript entry points (through tsx) with its output prefixed by its name. */

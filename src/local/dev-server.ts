@@ -21,7 +21,7 @@ export interface DevServer {
   address: string;
   uiUrl?: string;
   process: ChildProcess;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export function devServerArgs(o: DevServerOptions): string[] {

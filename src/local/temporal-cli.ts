@@ -18,7 +18,7 @@ export class TemporalCliError extends Error {
 }
 
 export interface EnsureCliOptions {
-  env?: Record<string, string | undefined>;
+  env?: NodeJS.ProcessEnv;
   toolsDir?: string;
   log?: (line: string) => void;
 }
@@ -32,19 +32,19 @@ async function versionOf(path: string): Promise<string | undefined> {
   }
 }
 
-async function hasGo(): Promise<boolean> {
+async function hasGo(env: NodeJS.ProcessEnv): Promise<boolean> {
   try {
-    await run('go', ['version'], { timeout: 30_000 });
+    await run('go', ['version'], { timeout: 30_000, env });
     return true;
   } catch {
     return false;
   }
 }
 
-function goInstall(binDir: string, log: (line: string) => void): Promise<void> {
+function goInstall(binDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('go', ['install', MODULE], {
-      env: { ...process.env, GOBIN: binDir, GOFLAGS: '-mod=mod' },
+      env: { ...env, GOBIN: binDir },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -86,7 +86,7 @@ export async function ensureTemporalCli(options: EnsureCliOptions = {}): Promise
     if (version?.includes(EXPECTED_SERVER)) return binary;
     log(`Cached Temporal CLI at ${binary} reports "${version ?? 'nothing'}"; rebuilding.`);
   }
-  if (!(await hasGo())) {
+  if (!(await hasGo(env))) {
     throw new TemporalCliError(
       `No Temporal CLI found and Go is not installed: install Go ≥ 1.25 (then re-run), or set TEMPORAL_CLI_PATH to a temporal v${TEMPORAL_CLI_VERSION} binary.`,
     );
@@ -94,7 +94,7 @@ export async function ensureTemporalCli(options: EnsureCliOptions = {}): Promise
   mkdirSync(binDir, { recursive: true });
   log(`Building the Temporal CLI v${TEMPORAL_CLI_VERSION} with Go into ${binDir} (first run only, a few minutes)…`);
   const started = Date.now();
-  await goInstall(binDir, log);
+  await goInstall(binDir, env, log);
   const version = await versionOf(binary);
   if (!version?.includes(EXPECTED_SERVER)) {
     throw new TemporalCliError(`Built ${binary} but it reports "${version ?? 'nothing'}", expected ${EXPECTED_SERVER}.`);

@@ -41,7 +41,7 @@ export async function runResolveDemo(o: DemoOptions): Promise<DemoResult> {
     const [reply] = o.slack.responsesFor(responseUrl);
     if (reply) {
       const after = o.servicenow.incident(o.incidentNumber);
-      const text = String(reply.body.text ?? '');
+      const text = typeof reply.body.text === 'string' ? reply.body.text : '';
       o.print(`Demo: Slack reply (response_url): ${text}`);
       o.print(`Demo: ServiceNow now shows ${o.incidentNumber} state=${after?.state} close_code="${after?.close_code}".`);
       return { ok: after?.state === '6', workflowId, reply: text, state: after?.state };

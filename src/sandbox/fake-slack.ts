@@ -37,6 +37,8 @@ export interface FakeSlack extends Served {
 /** Slack lets a response_url be used five times (within 30 minutes). */
 const RESPONSE_URL_USES = 5;
 
+const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
 /** Web API arguments arrive form-encoded from @slack/web-api, with nested values (blocks) as JSON strings. */
 function decodeArgs(body: unknown): Record<string, unknown> {
   const args: Record<string, unknown> = { ...(body as Record<string, unknown>) };
@@ -89,7 +91,7 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
     }
     const args = decodeArgs(req.body);
     calls.push({ method, args, at: Date.now() });
-    const channel = String(args.channel ?? '');
+    const channel = str(args.channel);
     switch (method) {
       case 'auth.test':
         res.json({ ok: true, user_id: 'UOPSLOOP', team_id: 'TSANDBOX' });
@@ -103,7 +105,7 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
           channel,
           ts: nextTs(),
           thread_ts: args.thread_ts as string | undefined,
-          text: String(args.text ?? ''),
+          text: str(args.text),
           blocks: args.blocks as unknown[] | undefined,
           edits: 0,
         };
@@ -117,7 +119,7 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
           res.json({ ok: false, error: 'message_not_found' });
           return;
         }
-        message.text = String(args.text ?? message.text);
+        message.text = str(args.text, message.text);
         message.blocks = (args.blocks as unknown[] | undefined) ?? message.blocks;
         message.edits += 1;
         res.json({ ok: true, channel, ts: message.ts, text: message.text });

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 export interface Served {
   url: string;
   port: number;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** Listens on 127.0.0.1 (port 0 = any free port) and closes every open connection on close(). */

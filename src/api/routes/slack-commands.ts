@@ -37,7 +37,7 @@ export function slackCommandsRoute(gateway: WorkflowGateway) {
           });
         } catch (err) {
           req.log?.error({ err, incidentNumber: command.incidentNumber }, 'could not hand resolution to Temporal');
-          res.json(ephemeral(`:warning: OpsLoop could not record your request to resolve ${command.incidentNumber} (its workflow service is unreachable). Nothing was changed; please try again.`));
+          res.json(ephemeral(`:warning: OpsLoop could not confirm your request to resolve ${command.incidentNumber}: its workflow service did not answer in time. Running the command again is safe.`));
           return;
         }
         res.json(ephemeral(`:hourglass_flowing_sand: Resolving ${command.incidentNumber}… I'll reply here when ServiceNow confirms.`));

@@ -51,7 +51,7 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
         sysparm_exclude_reference_link: 'true',
         sysparm_limit: '1',
       });
-      const body = parse(target, incidentListResponseSchema, await request(target, `/api/now/table/incident?${query}`));
+      const body = parse(target, incidentListResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`));
       const incident = body.result[0];
       if (!incident) throw new IncidentNotFoundError(number);
       return incident;
@@ -60,14 +60,14 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
     async getIncident(sysId: string): Promise<Incident> {
       const target = `ServiceNow GET incident/${sysId}`;
       const query = new URLSearchParams({ sysparm_fields: INCIDENT_FIELDS, sysparm_exclude_reference_link: 'true' });
-      const path = `/api/now/table/incident/${encodeURIComponent(sysId)}?${query}`;
+      const path = `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`;
       return parse(target, incidentResponseSchema, await request(target, path)).result;
     },
 
     async updateIncident(sysId: string, changes: IncidentChanges): Promise<Incident> {
       const target = `ServiceNow PATCH incident/${sysId}`;
       const query = new URLSearchParams({ sysparm_fields: INCIDENT_FIELDS, sysparm_exclude_reference_link: 'true' });
-      const path = `/api/now/table/incident/${encodeURIComponent(sysId)}?${query}`;
+      const path = `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`;
       return parse(target, incidentResponseSchema, await request(target, path, 'PATCH', changes)).result;
     },
   };

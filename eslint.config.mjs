@@ -1,0 +1,45 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'test-results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    // Workflow code is replayed: no I/O, no Node built-ins, no clients, no zod schemas in the bundle (DESIGN.md §3).
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'child_process'], message: 'Workflows must not use Node built-ins.' },
+            { group: ['**/clients/**', '**/sandbox/**', '**/api/**', '**/config/**'], message: 'Workflows reach the world only through activities.' },
+            { group: ['zod'], message: 'Validate at the edges; keep zod out of the workflow bundle.' },
+            { group: ['**/activities', '**/activities/*'], message: 'Import activity types only (import type).', allowTypeImports: true },
+            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflows import @temporalio/workflow only.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'Date', message: 'Use workflow time (Date is deterministic only via the SDK sandbox; prefer workflowInfo/sleep).' }],
+    },
+  },
+  {
+    // Jest's asymmetric matchers (expect.stringContaining, …) are typed `any`.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/unbound-method': 'off' },
+  },
+  {
+    files: ['**/*.mjs', 'jest.config.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../src/local/dev-server';
+import { ensureTemporalCli } from '../../src/local/temporal-cli';
+import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { freePort } from './free-port';
+
+declare global {
+  // Shared with global-teardown, which runs in the same process.
+  var __OPSLOOP_DEV_SERVER__: DevServer | undefined;
+}
+
+/**
+ * One real Temporal dev server (in-memory SQLite, headless) and one workflow bundle for the whole integration run;
+ * each test then uses its own task queue and workflow ids. Test files find both through the environment.
+ */
+export default async function globalSetup(): Promise<void> {
+  const cliPath = await ensureTemporalCli();
+  const server = await startDevServer({ cliPath, port: await freePort(), fastSqlite: true });
+  globalThis.__OPSLOOP_DEV_SERVER__ = server;
+  const dir = mkdtempSync(join(tmpdir(), 'opsloop-test-'));
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+  process.env.OPSLOOP_TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.OPSLOOP_TEST_TEMPORAL_CLI = cliPath;
+  process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE = bundlePath;
+}

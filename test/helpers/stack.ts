@@ -1,0 +1,156 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { createApp } from '../../src/api/app';
+import { createWorkflowGateway, type WorkflowGateway } from '../../src/api/workflow-gateway';
+import { createServiceNowClient } from '../../src/clients/servicenow/client';
+import { createSlackClient } from '../../src/clients/slack/client';
+import { createLogger } from '../../src/log';
+import { startFakeServiceNow, type FakeServiceNow } from '../../src/sandbox/fake-servicenow';
+import { startFakeSlack, type FakeSlack } from '../../src/sandbox/fake-slack';
+import { serve } from '../../src/sandbox/serve';
+import { createWorker } from '../../src/worker/create-worker';
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed by another helper in this process
+  }
+}
+
+export function temporalAddress(): string {
+  const address = process.env.OPSLOOP_TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('integration tests need test/helpers/global-setup.ts (run them through jest)');
+  return address;
+}
+
+export function workflowBundle(): { code: string } {
+  return { code: readFileSync(String(process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE), 'utf8') };
+}
+
+export interface Stack {
+  apiUrl: string;
+  signingSecret: string;
+  taskQueue: string;
+  slack: FakeSlack;
+  servicenow: FakeServiceNow;
+  client: Client;
+  worker: Worker;
+  /** Stops the worker only (to test what happens while no worker runs). */
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Replace the gateway (e.g. one whose Temporal is unreachable). */
+  gateway?: (client: Client, taskQueue: string) => WorkflowGateway;
+  serviceNowPassword?: string;
+}
+
+/**
+ * The real API, a real worker on the shared dev server, and the fakes on loopback, all in this process.
+ * Every stack has its own task queue; the incidents in its fake ServiceNow are its own.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  quietRuntime();
+  const taskQueue = `test-${randomUUID()}`;
+  const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
+  const signingSecret = randomBytes(16).toString('hex');
+  const snCredentials = { username: 'opsloop.test', password: randomBytes(8).toString('hex') };
+  const slack = await startFakeSlack({ botToken });
+  const servicenow = await startFakeServiceNow(snCredentials);
+
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
+  const connection = await Connection.connect({ address: temporalAddress() });
+  const client = new Client({ connection });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: workflowBundle(),
+    shutdownGraceTime: '1s',
+    activities: createActivities({
+      servicenow: createServiceNowClient({
+        instanceUrl: servicenow.url,
+        username: snCredentials.username,
+        password: options.serviceNowPassword ?? snCredentials.password,
+        timeoutMs: 3000,
+      }),
+      slack: createSlackClient({ token: botToken, apiUrl: `${slack.url}/api/`, timeoutMs: 3000 }),
+    }),
+  });
+  const running = worker.run();
+  let workerStopped = false;
+  const stopWorker = async () => {
+    if (workerStopped) return;
+    workerStopped = true;
+    worker.shutdown();
+    await running;
+  };
+
+  const app = createApp({
+    gateway: (options.gateway ?? createWorkflowGateway)(client, taskQueue),
+    slackSigningSecrets: [signingSecret],
+    logger: createLogger({ level: 'silent' }),
+  });
+  const api = await serve(app);
+
+  return {
+    apiUrl: api.url,
+    signingSecret,
+    taskQueue,
+    slack,
+    servicenow,
+    client,
+    worker,
+    stopWorker,
+    async close() {
+      await api.close();
+      await finishOrTerminate(client, taskQueue);
+      await stopWorker();
+      await Promise.all([slack.close(), servicenow.close()]);
+      await connection.close();
+      await nativeConnection.close();
+    },
+  };
+}
+
+/**
+ * Workflow ids are incident numbers, shared by every test on the one dev server: a run left open on this stack's
+ * task queue (its worker about to stop) would swallow the next test's signal. Let runs finish, then end stragglers.
+ */
+async function finishOrTerminate(client: Client, taskQueue: string): Promise<void> {
+  const query = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`;
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && (await client.workflow.count(query)).count > 0) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for await (const run of client.workflow.list({ query })) {
+    await client.workflow.getHandle(run.workflowId, run.runId).terminate('test stack closed').catch(() => undefined);
+  }
+}
+
+/** Polls until `probe` returns a value (not undefined/false) or the time is up. */
+export async function eventually<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Asserts, through visibility, that nothing was ever started on this stack's task queue. */
+export async function expectNoWorkflowsIn(stack: Stack): Promise<void> {
+  // Give a wrongly started run time to reach visibility before concluding it does not exist.
+  await new Promise((r) => setTimeout(r, 300));
+  const { count } = await stack.client.workflow.count(`TaskQueue = "${stack.taskQueue}"`);
+  if (count !== 0) throw new Error(`expected no workflows on ${stack.taskQueue}, found ${count}`);
+}

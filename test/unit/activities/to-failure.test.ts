@@ -1,0 +1,39 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { toApplicationFailure } from '../../../src/activities/to-failure';
+import { HttpError, IncidentNotFoundError, NetworkError, SlackApiError, TimeoutError, UnexpectedResponseError } from '../../../src/clients/errors';
+
+const target = 'ServiceNow PATCH incident/abc';
+
+describe('toApplicationFailure', () => {
+  it.each([
+    [new HttpError(target, 503, 'unavailable'), false],
+    [new HttpError(target, 500, ''), false],
+    [new HttpError(target, 408, ''), false],
+    [new NetworkError('reset', target), false],
+    [new TimeoutError('slow', target), false],
+    [new SlackApiError('Slack chat.postMessage', 'internal_error'), false],
+    [new HttpError(target, 400, 'bad'), true],
+    [new HttpError(target, 401, ''), true],
+    [new HttpError(target, 403, 'Data Policy Exception'), true],
+    [new HttpError(target, 404, 'No Record found'), true],
+    [new IncidentNotFoundError('INC0000001'), true],
+    [new SlackApiError('Slack chat.postMessage', 'channel_not_found'), true],
+    [new UnexpectedResponseError('shape', target), true],
+  ])('%s → nonRetryable=%s', (err, nonRetryable) => {
+    const failure = toApplicationFailure(err);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure.nonRetryable).toBe(nonRetryable);
+    expect(failure.type).toBe(err.constructor.name);
+  });
+
+  it('turns Retry-After into the next retry delay', () => {
+    expect(toApplicationFailure(new HttpError(target, 429, '', 7000)).nextRetryDelay).toBe(7000);
+    expect(toApplicationFailure(new SlackApiError('Slack chat.update', 'rate_limited', 2000)).nextRetryDelay).toBe(2000);
+    expect(toApplicationFailure(new HttpError(target, 503, '')).nextRetryDelay).toBeUndefined();
+  });
+
+  it('writes messages a person can act on', () => {
+    expect(toApplicationFailure(new HttpError(target, 401, '')).message).toContain('credentials were not accepted');
+    expect(toApplicationFailure(new HttpError(target, 403, 'Data Policy Exception: mandatory')).message).toContain('Data Policy Exception');
+  });
+});
