@@ -1,5 +1,7 @@
 import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { SlackClient } from '../clients/slack/client';
+import type { InvestigationSettings } from '../contracts/investigation';
+import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { classifyingErrors } from './to-failure';
@@ -7,6 +9,8 @@ import { classifyingErrors } from './to-failure';
 export interface ActivityDeps {
   servicenow: ServiceNowClient;
   slack: SlackClient;
+  investigator: InvestigationTrigger;
+  settings: InvestigationSettings;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
@@ -14,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
     ...createServiceNowActivities(deps.servicenow),
     ...createSlackActivities(deps.slack),
+    ...createInvestigationActivities(deps),
   });
 }
 

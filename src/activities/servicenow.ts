@@ -25,6 +25,10 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
       return servicenow.getIncident(sysId);
     },
 
+    async addWorkNote(sysId: string, note: string): Promise<void> {
+      await servicenow.updateIncident(sysId, { work_notes: note });
+    },
+
     /**
      * Resolves the incident unless it is already finished. Reading first makes a retried attempt (whose PATCH
      * may have landed before the answer was lost) a no-op instead of a second resolving PATCH and work note.

@@ -1,9 +1,34 @@
+import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
+import type { ThreadRef } from '../contracts/investigation';
+import { approvalMessage, incidentRootMessage, type IncidentView } from '../clients/slack/blocks';
 import type { ResponseUrlMessage, SlackClient } from '../clients/slack/client';
 
 export function createSlackActivities(slack: SlackClient) {
   return {
     async respondToRequester(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
       await slack.respond(responseUrl, message);
+    },
+
+    async postIncidentRoot(channel: string, view: IncidentView): Promise<ThreadRef & { permalink: string }> {
+      const posted = await slack.postMessage(channel, incidentRootMessage(view));
+      return { ...posted, permalink: await slack.permalink(posted.channel, posted.ts) };
+    },
+
+    async updateIncidentRoot(root: ThreadRef, view: IncidentView): Promise<void> {
+      await slack.updateMessage(root.channel, root.ts, incidentRootMessage(view));
+    },
+
+    async postThreadNote(thread: ThreadRef, text: string): Promise<string> {
+      return (await slack.postMessage(thread.channel, { text, threadTs: thread.ts })).ts;
+    },
+
+    async postApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string): Promise<string> {
+      const message = approvalMessage(request, approvalWorkflowId);
+      return (await slack.postMessage(request.thread.channel, { ...message, threadTs: request.thread.ts })).ts;
+    },
+
+    async closeApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string, messageTs: string, outcome: ApprovalOutcome): Promise<void> {
+      await slack.updateMessage(request.thread.channel, messageTs, approvalMessage(request, approvalWorkflowId, outcome));
     },
   };
 }

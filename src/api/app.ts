@@ -3,7 +3,11 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import type { Logger } from '../log';
 import { BadRequestError } from './middleware/form-body';
 import { verifySlack } from './middleware/verify-slack';
+import { verifyWebhookMiddleware } from './middleware/verify-webhook';
+import { agentWebhookRoute } from './routes/agent-webhook';
+import { serviceNowWebhookRoute } from './routes/servicenow-webhook';
 import { slackCommandsRoute } from './routes/slack-commands';
+import { slackInteractionsRoute, type Responder } from './routes/slack-interactions';
 import type { WorkflowGateway } from './workflow-gateway';
 
 declare module 'express-serve-static-core' {
@@ -15,12 +19,19 @@ declare module 'express-serve-static-core' {
 export interface AppDeps {
   gateway: WorkflowGateway;
   slackSigningSecrets: readonly string[];
+  /** What the Business Rule presents to /webhooks/servicenow (current, then previous during rotation). */
+  serviceNowWebhookSecrets: readonly string[];
+  /** What an agent presents to /webhooks/agent; empty disables the route. */
+  agentCallbackSecrets: readonly string[];
+  /** Posts to a Slack response_url (plain HTTP). */
+  respond: Responder;
   logger: Logger;
   now?: () => number;
 }
 
-/** Slack bodies are small; anything bigger is not Slack. */
-const RAW_BODY_LIMIT = '64kb';
+/** Slack bodies are small; anything bigger is not Slack. Incident events and findings carry long descriptions. */
+const SLACK_BODY_LIMIT = '64kb';
+const WEBHOOK_BODY_LIMIT = '256kb';
 
 const asyncRoute =
   (fn: (req: Request, res: Response) => Promise<void>): RequestHandler =>
@@ -59,13 +70,22 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(deps.logger));
-  const raw = express.raw({ type: () => true, limit: RAW_BODY_LIMIT });
+  const raw = express.raw({ type: () => true, limit: SLACK_BODY_LIMIT });
+  const rawWebhook = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
   const slack = verifySlack({ signingSecrets: deps.slackSigningSecrets, now: deps.now });
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
   app.post('/slack/commands', raw, slack, asyncRoute(slackCommandsRoute(deps.gateway)));
+  app.post('/slack/interactions', raw, slack, asyncRoute(slackInteractionsRoute(deps.gateway, deps.respond)));
+  app.post(
+    '/webhooks/servicenow',
+    rawWebhook,
+    verifyWebhookMiddleware(deps.serviceNowWebhookSecrets, deps.now),
+    asyncRoute(serviceNowWebhookRoute(deps.gateway)),
+  );
+  app.post('/webhooks/agent', rawWebhook, verifyWebhookMiddleware(deps.agentCallbackSecrets, deps.now), asyncRoute(agentWebhookRoute(deps.gateway)));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });

@@ -3,7 +3,10 @@ import { loadApiConfig, loadOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createLogger } from '../log';
 import { createApp } from './app';
+import { createResponder } from './respond';
 import { createWorkflowGateway } from './workflow-gateway';
+
+const present = (...values: (string | undefined)[]): string[] => values.filter((v): v is string => Boolean(v));
 
 async function main(): Promise<void> {
   const cfg = loadOrExit(() => loadApiConfig());
@@ -13,7 +16,10 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const app = createApp({
     gateway: createWorkflowGateway(client, cfg.TEMPORAL_TASK_QUEUE),
-    slackSigningSecrets: [cfg.SLACK_SIGNING_SECRET, cfg.SLACK_PREVIOUS_SIGNING_SECRET].filter((s): s is string => Boolean(s)),
+    slackSigningSecrets: present(cfg.SLACK_SIGNING_SECRET, cfg.SLACK_PREVIOUS_SIGNING_SECRET),
+    serviceNowWebhookSecrets: present(cfg.SERVICENOW_WEBHOOK_SECRET),
+    agentCallbackSecrets: present(cfg.AGENT_CALLBACK_SECRET),
+    respond: createResponder(),
     logger,
   });
   const server = app.listen(cfg.PORT, () => {

@@ -1,13 +1,36 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import type { DecisionInput } from '../contracts/decision';
+import type { Findings } from '../contracts/findings';
+import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigation';
 import { DEFAULT_CLOSE_CODE, type ResolutionRequest } from '../contracts/resolution';
-import { IncidentNumber, OpsStage } from '../contracts/search-attributes';
-import { resolutionWorkflowId } from '../contracts/workflow-ids';
-import { resolutionRequestedSignal } from '../workflows/messages';
+import { IncidentNumber, IncidentPriority, OpsStage } from '../contracts/search-attributes';
+import { incidentWorkflowId, resolutionWorkflowId } from '../contracts/workflow-ids';
+import type { incidentInvestigation } from '../workflows/incident-investigation';
+import { decideUpdate, findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, resolutionRequestedSignal } from '../workflows/messages';
 import type { resolution } from '../workflows/resolution';
+
+/** Thrown when a request names an incident OpsLoop has no running workflow for. */
+export class UnknownIncidentError extends Error {
+  constructor(readonly incidentNumber: string) {
+    super(`no open OpsLoop investigation for ${incidentNumber}`);
+    this.name = 'UnknownIncidentError';
+  }
+}
+
+/** Thrown when a decision was refused by the approval workflow (its validator), with the reason to show. */
+export class DecisionRefusedError extends Error {
+  override name = 'DecisionRefusedError';
+}
 
 export interface WorkflowGateway {
   /** Starts the incident's Resolution, or joins the one already running; resolves once Temporal has recorded it. */
   requestResolution(incidentNumber: string, request: ResolutionRequest): Promise<{ workflowId: string }>;
+  /** signalWithStart on incident/<number>; `closed` when the incident's investigation already finished. */
+  deliverIncidentEvent(incident: IncidentSnapshot): Promise<{ workflowId: string; status: 'accepted' | 'closed' }>;
+  deliverFindings(findings: Findings): Promise<{ workflowId: string }>;
+  /** Resolves once the decision is accepted (or refused: DecisionRefusedError). */
+  decide(approvalWorkflowId: string, decision: DecisionInput, updateId: string): Promise<{ choice: string }>;
+  incidentStatus(incidentNumber: string): Promise<IncidentStatus>;
 }
 
 /**
@@ -15,26 +38,97 @@ export interface WorkflowGateway {
  * the rest is for the answer's trip back.
  */
 export const TEMPORAL_CALL_BUDGET_MS = 2_000;
+/** Webhook senders wait longer (ServiceNow's RESTMessageV2 timeout is ours to set; 10 s in the Business Rule). */
+export const WEBHOOK_CALL_BUDGET_MS = 5_000;
+
+const cause = (err: unknown): string => {
+  const e = err as { cause?: { message?: string }; message?: string };
+  return e.cause?.message ?? e.message ?? String(err);
+};
 
 /** The only API module that talks to Temporal. */
 export function createWorkflowGateway(client: Client, taskQueue: string, budgetMs = TEMPORAL_CALL_BUDGET_MS): WorkflowGateway {
-  const withinBudget = <T>(fn: () => Promise<T>) => client.withDeadline(Date.now() + budgetMs, fn);
+  const within = <T>(ms: number, fn: () => Promise<T>) => client.withDeadline(Date.now() + ms, fn);
   return {
     async requestResolution(incidentNumber, request) {
       const workflowId = resolutionWorkflowId(incidentNumber);
-      await withinBudget(() => client.workflow.signalWithStart<typeof resolution, [ResolutionRequest]>('resolution', {
-        workflowId,
-        taskQueue,
-        args: [{ incidentNumber, closeCode: DEFAULT_CLOSE_CODE }],
-        signal: resolutionRequestedSignal,
-        signalArgs: [request],
-        typedSearchAttributes: [
-          { key: IncidentNumber, value: incidentNumber },
-          { key: OpsStage, value: 'resolving' },
-        ],
-        staticSummary: `${incidentNumber} · resolve · requested in Slack by ${request.slackUserName ?? request.slackUserId}`,
-      }));
+      await within(budgetMs, () =>
+        client.workflow.signalWithStart<typeof resolution, [ResolutionRequest]>('resolution', {
+          workflowId,
+          taskQueue,
+          args: [{ incidentNumber, closeCode: DEFAULT_CLOSE_CODE }],
+          signal: resolutionRequestedSignal,
+          signalArgs: [request],
+          typedSearchAttributes: [
+            { key: IncidentNumber, value: incidentNumber },
+            { key: OpsStage, value: 'resolving' },
+          ],
+          staticSummary: `${incidentNumber} · resolve · requested in Slack by ${request.slackUserName ?? request.slackUserId}`,
+        }),
+      );
       return { workflowId };
+    },
+
+    async deliverIncidentEvent(incident) {
+      const workflowId = incidentWorkflowId(incident.number);
+      try {
+        await within(WEBHOOK_CALL_BUDGET_MS, () =>
+          client.workflow.signalWithStart<typeof incidentInvestigation, [IncidentSnapshot]>('incidentInvestigation', {
+            workflowId,
+            taskQueue,
+            args: [{ incident }],
+            signal: incidentUpdatedSignal,
+            signalArgs: [incident],
+            // A finished investigation is not reopened by later edits in ServiceNow; a failed one may be retried.
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+            typedSearchAttributes: [
+              { key: IncidentNumber, value: incident.number },
+              { key: IncidentPriority, value: incident.priority },
+              { key: OpsStage, value: 'investigating' },
+            ],
+            staticSummary: `${incident.number} · P${incident.priority} · ${incident.shortDescription.slice(0, 120)}`,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'closed' };
+        throw err;
+      }
+      return { workflowId, status: 'accepted' };
+    },
+
+    async deliverFindings(findings) {
+      const workflowId = incidentWorkflowId(findings.incidentNumber);
+      try {
+        await within(WEBHOOK_CALL_BUDGET_MS, () => client.workflow.getHandle(workflowId).signal(findingsReceivedSignal, findings));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new UnknownIncidentError(findings.incidentNumber);
+        throw err;
+      }
+      return { workflowId };
+    },
+
+    async decide(approvalWorkflowId, decision, updateId) {
+      const handle = client.workflow.getHandle(approvalWorkflowId);
+      try {
+        const update = await handle.startUpdate(decideUpdate, { args: [decision], updateId, waitForStage: WorkflowUpdateStage.ACCEPTED });
+        return await update.result();
+      } catch (err) {
+        const name = (err as Error).name;
+        if (name === 'WorkflowUpdateFailedError') throw new DecisionRefusedError(cause(err));
+        if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message)) {
+          throw new DecisionRefusedError('This decision is closed.');
+        }
+        throw err;
+      }
+    },
+
+    async incidentStatus(incidentNumber) {
+      try {
+        return await within(budgetMs, () => client.workflow.getHandle(incidentWorkflowId(incidentNumber)).query(incidentStatusQuery));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new UnknownIncidentError(incidentNumber);
+        throw err;
+      }
     },
   };
 }

@@ -45,7 +45,9 @@ export async function fetchJson(req: HttpRequest): Promise<unknown> {
       signal: AbortSignal.timeout(req.timeoutMs),
     });
   } catch (err) {
-    if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    // Checked by name, not instanceof: errors from fetch may come from another realm (e.g. under jest's vm).
+    const name = (err as { name?: unknown } | null)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
       throw new TimeoutError(`${req.target} timed out after ${req.timeoutMs} ms`, req.target, { cause: err });
     }
     throw new NetworkError(`${req.target} failed: ${(err as Error).message}`, req.target, { cause: err });

@@ -34,6 +34,8 @@ const apiShape = {
   PORT: optional(port).default(3000),
   SLACK_SIGNING_SECRET: z.string({ message: 'required (the Slack app signing secret)' }).min(1),
   SLACK_PREVIOUS_SIGNING_SECRET: optional(z.string()),
+  SERVICENOW_WEBHOOK_SECRET: z.string({ message: 'required (what the Business Rule presents to /webhooks/servicenow)' }).min(16, 'must be at least 16 characters'),
+  AGENT_CALLBACK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
 };
 
 const workerShape = {
@@ -45,6 +47,16 @@ const workerShape = {
   SERVICENOW_USERNAME: z.string({ message: 'required (the integration user)' }).min(1),
   SERVICENOW_PASSWORD: z.string({ message: 'required (the integration user password)' }).min(1),
   SERVICENOW_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(10_000),
+  SERVICENOW_CLOSE_CODE: optional(z.string()).default('Solution provided'),
+  AGENT_WEBHOOK_URL: optional(url),
+  AGENT_WEBHOOK_SECRET: optional(z.string()),
+  AGENT_AUTH: optional(z.enum(['hmac', 'apikey'])).default('hmac'),
+  /** Slack user ids allowed to approve resolutions (comma-separated). The policy file (OPSLOOP_POLICY_FILE) will supersede this. */
+  OPSLOOP_APPROVERS: optional(z.string()).default(''),
+  OPSLOOP_ESCALATION_TARGET: optional(z.string()),
+  OPSLOOP_FINDINGS_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(15 * 60_000),
+  OPSLOOP_APPROVAL_REMINDER_MS: optional(z.coerce.number().int().positive()).default(30 * 60_000),
+  OPSLOOP_APPROVAL_EXPIRY_MS: optional(z.coerce.number().int().positive()).default(4 * 60 * 60_000),
 };
 
 function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {
@@ -73,7 +85,13 @@ export function loadApiConfig(env: Env = process.env) {
 export function loadWorkerConfig(env: Env = process.env) {
   const cfg = parse(workerShape, env);
   checkTls(cfg);
-  return cfg;
+  if (cfg.AGENT_WEBHOOK_URL && !cfg.AGENT_WEBHOOK_SECRET) {
+    throw new ConfigError(['AGENT_WEBHOOK_SECRET: required when AGENT_WEBHOOK_URL is set (the HMAC secret or API key of the webhook)']);
+  }
+  if (!cfg.SLACK_INCIDENT_CHANNEL) {
+    throw new ConfigError(['SLACK_INCIDENT_CHANNEL: required (the channel id where incident threads open, e.g. C0123456789)']);
+  }
+  return { ...cfg, SLACK_INCIDENT_CHANNEL: cfg.SLACK_INCIDENT_CHANNEL };
 }
 
 /** Runs a loader and, on a ConfigError, prints its lines and exits non-zero (process entry points only). */

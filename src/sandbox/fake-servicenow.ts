@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
+import { businessRuleBody, sendBusinessRuleEvent, type BusinessRuleTarget } from './business-rule-sender';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
 import { SEED_INCIDENTS } from './seed-incidents';
@@ -38,12 +39,30 @@ export interface StateTransition {
   at: number;
 }
 
+export interface BusinessRuleDelivery {
+  number: string;
+  sysModCount: string;
+  status: number;
+  at: number;
+}
+
 export interface FakeServiceNow extends Served {
   faults: Faults;
   requests: RecordedRequest[];
   transitions: StateTransition[];
+  /** Every event the simulated Business Rule posted, with OpsLoop's answer. */
+  deliveries: BusinessRuleDelivery[];
   incident(number: string): FakeIncident | undefined;
+  /** The number the next created incident will get. */
+  nextIncidentNumber(): string;
+  /** Creates an incident (as a person in ServiceNow would); the Business Rule fires when one is installed. */
   createIncident(fields: Partial<FakeIncident> & { short_description: string }): FakeIncident;
+  /** Changes an incident as a person in ServiceNow would; the Business Rule fires when one is installed. */
+  updateIncident(number: string, changes: Partial<Pick<FakeIncident, (typeof WRITABLE)[number]>>): FakeIncident;
+  /** Installs the after insert/update Business Rule that posts to OpsLoop (as `npm run servicenow:business-rule` generates). */
+  installBusinessRule(target: BusinessRuleTarget | undefined): void;
+  /** Resolves once every Business Rule post sent so far has been answered. */
+  settled(): Promise<void>;
 }
 
 const FINISHED = ['6', '7', '8'];
@@ -79,12 +98,34 @@ function matches(incident: FakeIncident, query: string | undefined): boolean {
  * resolution data policy (state 6/7 needs close_code and close_notes → 403) and records every request and
  * state transition, so tests can assert "resolved exactly once".
  */
-export async function startFakeServiceNow(options: { username: string; password: string; seed?: boolean; port?: number }): Promise<FakeServiceNow> {
+export async function startFakeServiceNow(options: {
+  username: string;
+  password: string;
+  seed?: boolean;
+  port?: number;
+  /** The number new incidents count up from (after the seeds); tests sharing one Temporal server use distinct ones. */
+  firstNumber?: number;
+}): Promise<FakeServiceNow> {
   const incidents = new Map<string, FakeIncident>();
   const requests: RecordedRequest[] = [];
   const transitions: StateTransition[] = [];
   const faults = createFaults();
+  const deliveries: BusinessRuleDelivery[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let businessRule: BusinessRuleTarget | undefined;
   let nextNumber = 10001;
+  const firstNumber = options.firstNumber;
+
+  // Like a Business Rule run with executeAsync: after the write, never retried.
+  const fireBusinessRule = (incident: FakeIncident, operation: 'insert' | 'update') => {
+    if (!businessRule) return;
+    const target = businessRule;
+    const sent = sendBusinessRuleEvent(target, businessRuleBody(incident, operation)).then((status) => {
+      deliveries.push({ number: incident.number, sysModCount: incident.sys_mod_count, status, at: Date.now() });
+    });
+    inFlight.add(sent);
+    void sent.finally(() => inFlight.delete(sent));
+  };
 
   const createIncident = (fields: Partial<FakeIncident> & { short_description: string }): FakeIncident => {
     const number = fields.number ?? `INC${String(nextNumber).padStart(7, '0')}`;
@@ -107,9 +148,22 @@ export async function startFakeServiceNow(options: { username: string; password:
       work_notes: [],
     };
     incidents.set(incident.sys_id, incident);
+    fireBusinessRule(incident, 'insert');
     return incident;
   };
+  const applyChanges = (incident: FakeIncident, changes: Record<string, unknown>): FakeIncident => {
+    const next: FakeIncident = { ...incident, work_notes: [...incident.work_notes] };
+    for (const field of WRITABLE) if (typeof changes[field] === 'string') next[field] = changes[field];
+    if (typeof changes.work_notes === 'string' && changes.work_notes) next.work_notes.push(changes.work_notes);
+    next.sys_mod_count = String(Number(incident.sys_mod_count) + 1);
+    next.sys_updated_on = serviceNowTime(Date.now());
+    if (next.state !== incident.state) transitions.push({ number: incident.number, from: incident.state, to: next.state, at: Date.now() });
+    incidents.set(incident.sys_id, next);
+    fireBusinessRule(next, 'update');
+    return next;
+  };
   if (options.seed !== false) for (const seed of SEED_INCIDENTS) createIncident(seed);
+  if (firstNumber !== undefined) nextNumber = firstNumber;
 
   const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   const app = express();
@@ -163,19 +217,15 @@ export async function startFakeServiceNow(options: { username: string; password:
     const incident = byId(req, res);
     if (!incident) return;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const next: FakeIncident = { ...incident, work_notes: [...incident.work_notes] };
-    for (const field of WRITABLE) if (typeof body[field] === 'string') next[field] = body[field];
-    if (FINISHED.slice(0, 2).includes(next.state) && (!next.close_code || !next.close_notes)) {
-      const missing = [!next.close_code && 'Resolution code', !next.close_notes && 'Resolution notes'].filter(Boolean).join(', ');
+    const state = typeof body.state === 'string' ? body.state : incident.state;
+    const closeCode = typeof body.close_code === 'string' ? body.close_code : incident.close_code;
+    const closeNotes = typeof body.close_notes === 'string' ? body.close_notes : incident.close_notes;
+    if (FINISHED.slice(0, 2).includes(state) && (!closeCode || !closeNotes)) {
+      const missing = [!closeCode && 'Resolution code', !closeNotes && 'Resolution notes'].filter(Boolean).join(', ');
       res.status(403).json(failure('Operation Failed', `Data Policy Exception: The following fields are mandatory: ${missing}`));
       return;
     }
-    if (typeof body.work_notes === 'string' && body.work_notes) next.work_notes.push(body.work_notes);
-    next.sys_mod_count = String(Number(incident.sys_mod_count) + 1);
-    next.sys_updated_on = serviceNowTime(Date.now());
-    if (next.state !== incident.state) transitions.push({ number: incident.number, from: incident.state, to: next.state, at: Date.now() });
-    incidents.set(incident.sys_id, next);
-    res.json({ result: project(next, req.query.sysparm_fields as string | undefined) });
+    res.json({ result: project(applyChanges(incident, body), req.query.sysparm_fields as string | undefined) });
   });
 
   const served = await serve(app, options.port);
@@ -184,7 +234,20 @@ export async function startFakeServiceNow(options: { username: string; password:
     faults,
     requests,
     transitions,
+    deliveries,
     incident: (number) => [...incidents.values()].find((i) => i.number === number),
+    nextIncidentNumber: () => `INC${String(nextNumber).padStart(7, '0')}`,
     createIncident,
+    updateIncident(number, changes) {
+      const incident = [...incidents.values()].find((i) => i.number === number);
+      if (!incident) throw new Error(`no incident ${number}`);
+      return applyChanges(incident, changes);
+    },
+    installBusinessRule(target) {
+      businessRule = target;
+    },
+    async settled() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
   };
 }

@@ -125,6 +125,9 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
         res.json({ ok: true, channel, ts: message.ts, text: message.text });
         return;
       }
+      case 'chat.getPermalink':
+        res.json({ ok: true, channel, permalink: `${baseUrl}/archives/${channel}/p${str(args.message_ts).replace('.', '')}` });
+        return;
       case 'chat.postEphemeral':
         res.json({ ok: true, message_ts: nextTs() });
         return;

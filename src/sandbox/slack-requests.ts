@@ -60,3 +60,38 @@ export async function sendSlashCommand(apiUrl: string, signingSecret: string, in
   }
   return { status: response.status, body };
 }
+
+export interface ButtonClickInput {
+  userId: string;
+  userName?: string;
+  actionId: string;
+  value: string;
+  channelId: string;
+  messageTs: string;
+  responseUrl: string;
+}
+
+/** The form body Slack posts when someone clicks a button in a message (a block_actions payload). */
+export function buttonClickBody(input: ButtonClickInput): string {
+  const payload = {
+    type: 'block_actions',
+    user: { id: input.userId, username: input.userName ?? input.userId.toLowerCase(), team_id: 'TSANDBOX' },
+    api_app_id: 'AOPSLOOP',
+    team: { id: 'TSANDBOX', domain: 'opsloop-sandbox' },
+    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channelId, is_ephemeral: false },
+    channel: { id: input.channelId, name: 'incidents' },
+    trigger_id: `${Date.now()}.sandbox`,
+    response_url: input.responseUrl,
+    actions: [{ type: 'button', action_id: input.actionId, block_id: 'decision', value: input.value, action_ts: (Date.now() / 1000).toFixed(6) }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** Posts a signed button click to an OpsLoop API, as Slack would. */
+export async function sendButtonClick(apiUrl: string, signingSecret: string, input: ButtonClickInput): Promise<{ status: number; ms: number }> {
+  const signed = signAsSlack(signingSecret, buttonClickBody(input));
+  const started = Date.now();
+  const response = await fetch(`${apiUrl}/slack/interactions`, { method: 'POST', headers: signed.headers, body: signed.body });
+  await response.arrayBuffer();
+  return { status: response.status, ms: Date.now() - started };
+}

@@ -1,11 +1,14 @@
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createServiceNowClient } from '../clients/servicenow/client';
+import { createDevOpsAgentInvestigator } from '../clients/agent/devops-agent';
+import { noInvestigator } from '../clients/agent/no-investigator';
 import { createSlackClient } from '../clients/slack/client';
 import { loadOrExit, loadWorkerConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createLogger } from '../log';
 import { createWorker } from './create-worker';
+import { investigationSettings } from './settings';
 
 /** Maps our pino level onto the SDK's logger, which knows fewer levels. */
 function sdkLogLevel(level: string): LogLevel {
@@ -27,6 +30,15 @@ async function main(): Promise<void> {
       timeoutMs: cfg.SERVICENOW_TIMEOUT_MS,
     }),
     slack: createSlackClient({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL }),
+    investigator: cfg.AGENT_WEBHOOK_URL
+      ? createDevOpsAgentInvestigator({
+          webhookUrl: cfg.AGENT_WEBHOOK_URL,
+          secret: cfg.AGENT_WEBHOOK_SECRET ?? '',
+          auth: cfg.AGENT_AUTH,
+          timeoutMs: 10_000,
+        })
+      : noInvestigator,
+    settings: investigationSettings(cfg),
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
   const worker = await createWorker({

@@ -1,1 +1,3 @@
+export { humanApproval } from './human-approval';
+export { incidentInvestigation } from './incident-investigation';
 export { resolution } from './resolution';

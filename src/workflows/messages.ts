@@ -1,4 +1,7 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DecisionChoice, DecisionInput } from '../contracts/decision';
+import type { Findings } from '../contracts/findings';
+import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigation';
 import type { ResolutionRequest } from '../contracts/resolution';
 
 /** A person asked (again) to resolve the incident; they are told the outcome through their response_url. */
@@ -6,3 +9,17 @@ export const resolutionRequestedSignal = defineSignal<[ResolutionRequest]>('reso
 
 /** The Resolution workflow's current stage, for `/ops status` and operators. */
 export const resolutionStageQuery = defineQuery<string>('resolutionStage');
+
+/** ServiceNow reported the incident (insert or update); duplicates and stale deliveries are ignored by sys_mod_count. */
+export const incidentUpdatedSignal = defineSignal<[IncidentSnapshot]>('incidentUpdated');
+
+/** The investigator's findings arrived (agent callback). */
+export const findingsReceivedSignal = defineSignal<[Findings]>('findingsReceived');
+
+export const incidentStatusQuery = defineQuery<IncidentStatus>('incidentStatus');
+
+/** A click on a decision button. The validator refuses non-approvers and late or second decisions. */
+export const decideUpdate = defineUpdate<{ choice: DecisionChoice }, [DecisionInput]>('decide');
+
+/** The question no longer applies (e.g. the incident was resolved in ServiceNow meanwhile). */
+export const withdrawApprovalSignal = defineSignal<[string]>('withdrawApproval');

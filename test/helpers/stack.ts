@@ -4,6 +4,10 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { createActivities } from '../../src/activities';
 import { createApp } from '../../src/api/app';
+import { createResponder } from '../../src/api/respond';
+import { createDevOpsAgentInvestigator } from '../../src/clients/agent/devops-agent';
+import type { InvestigationSettings } from '../../src/contracts/investigation';
+import { startFakeAgent, type FakeAgent } from '../../src/sandbox/fake-agent';
 import { createWorkflowGateway, type WorkflowGateway } from '../../src/api/workflow-gateway';
 import { createServiceNowClient } from '../../src/clients/servicenow/client';
 import { createSlackClient } from '../../src/clients/slack/client';
@@ -40,6 +44,10 @@ export interface Stack {
   taskQueue: string;
   slack: FakeSlack;
   servicenow: FakeServiceNow;
+  agent: FakeAgent;
+  /** The secret a ServiceNow Business Rule signs webhooks with. */
+  serviceNowWebhookSecret: string;
+  settings: InvestigationSettings;
   client: Client;
   worker: Worker;
   /** Stops the worker only (to test what happens while no worker runs). */
@@ -51,7 +59,13 @@ export interface StackOptions {
   /** Replace the gateway (e.g. one whose Temporal is unreachable). */
   gateway?: (client: Client, taskQueue: string) => WorkflowGateway;
   serviceNowPassword?: string;
+  settings?: Partial<InvestigationSettings>;
+  /** How long the fake agent "investigates". */
+  agentDelayMs?: number;
 }
+
+/** Users the test settings allow to approve. */
+export const APPROVERS = ['U0APPROVER1', 'U0APPROVER2'];
 
 /**
  * The real API, a real worker on the shared dev server, and the fakes on loopback, all in this process.
@@ -63,12 +77,42 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const botToken = `xoxb-test-${randomBytes(6).toString('hex')}`;
   const signingSecret = randomBytes(16).toString('hex');
   const snCredentials = { username: 'opsloop.test', password: randomBytes(8).toString('hex') };
+  const serviceNowWebhookSecret = randomBytes(20).toString('hex');
+  const agentSecrets = { webhook: randomBytes(20).toString('hex'), callback: randomBytes(20).toString('hex') };
   const slack = await startFakeSlack({ botToken });
-  const servicenow = await startFakeServiceNow(snCredentials);
+  // Workflow ids are incident numbers and the dev server is shared: every stack counts from its own range.
+  const servicenow = await startFakeServiceNow({ ...snCredentials, firstNumber: 1_000_000 + Math.floor(Math.random() * 8_000_000) });
+  const settings: InvestigationSettings = {
+    slackChannel: 'C0INCIDENTS',
+    serviceNowUrl: servicenow.url,
+    webUiNamespaceUrl: 'http://localhost:8233/namespaces/default',
+    findingsTimeoutMs: 10_000,
+    approvers: APPROVERS,
+    reminderIntervalMs: 60_000,
+    expiryMs: 120_000,
+    closeCode: 'Solution provided',
+    ...options.settings,
+  };
 
-  const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
+  const app = createApp({
+    gateway: (options.gateway ?? createWorkflowGateway)(client, taskQueue),
+    slackSigningSecrets: [signingSecret],
+    serviceNowWebhookSecrets: [serviceNowWebhookSecret],
+    agentCallbackSecrets: [agentSecrets.callback],
+    respond: createResponder(),
+    logger: createLogger({ level: 'silent' }),
+  });
+  const api = await serve(app);
+  const agent = await startFakeAgent({
+    secret: agentSecrets.webhook,
+    auth: 'hmac',
+    callback: { url: api.url, secret: agentSecrets.callback },
+    delayMs: options.agentDelayMs ?? 200,
+  });
+
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress() });
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -83,6 +127,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         timeoutMs: 3000,
       }),
       slack: createSlackClient({ token: botToken, apiUrl: `${slack.url}/api/`, timeoutMs: 3000 }),
+      investigator: createDevOpsAgentInvestigator({ webhookUrl: agent.url, secret: agentSecrets.webhook, auth: 'hmac', timeoutMs: 3000 }),
+      settings,
     }),
   });
   const running = worker.run();
@@ -94,12 +140,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await running;
   };
 
-  const app = createApp({
-    gateway: (options.gateway ?? createWorkflowGateway)(client, taskQueue),
-    slackSigningSecrets: [signingSecret],
-    logger: createLogger({ level: 'silent' }),
-  });
-  const api = await serve(app);
 
   return {
     apiUrl: api.url,
@@ -107,6 +147,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     taskQueue,
     slack,
     servicenow,
+    agent,
+    serviceNowWebhookSecret,
+    settings,
     client,
     worker,
     stopWorker,
@@ -114,7 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await api.close();
       await finishOrTerminate(client, taskQueue);
       await stopWorker();
-      await Promise.all([slack.close(), servicenow.close()]);
+      await Promise.all([slack.close(), servicenow.close(), agent.close()]);
       await connection.close();
       await nativeConnection.close();
     },

@@ -12,3 +12,15 @@ export const slashCommandSchema = z.object({
   trigger_id: z.string().optional(),
 });
 export type SlashCommand = z.infer<typeof slashCommandSchema>;
+
+/** The fields of a block_actions interaction (a button click) that OpsLoop uses. */
+export const blockActionsSchema = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional() }),
+  channel: z.object({ id: z.string() }).optional(),
+  response_url: z.url({ protocol: /^https?$/ }).optional(),
+  actions: z
+    .array(z.object({ action_id: z.string().max(255), value: z.string().max(2000).optional(), action_ts: z.string().optional() }))
+    .min(1),
+});
+export type BlockActions = z.infer<typeof blockActionsSchema>;

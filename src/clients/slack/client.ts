@@ -72,6 +72,12 @@ export function createSlackClient(cfg: SlackClientConfig) {
       await call('Slack chat.update', () => web.chat.update({ channel, ts, text: message.text, blocks: message.blocks }));
     },
 
+    /** A link to a message; for the work note that points ServiceNow users at the thread. */
+    async permalink(channel: string, ts: string): Promise<string> {
+      const res = await call('Slack chat.getPermalink', () => web.chat.getPermalink({ channel, message_ts: ts }));
+      return res.permalink ?? '';
+    },
+
     /** Replies through a command's or click's response_url (plain HTTP, not a Web API method). */
     async respond(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
       await fetchJson({

@@ -1,0 +1,25 @@
+import type { Request, Response } from 'express';
+import { serviceNowEventSchema } from '../../contracts/servicenow-event';
+import { readJsonBody } from '../middleware/json-body';
+import { toIncidentSnapshot } from '../servicenow-event';
+import type { WorkflowGateway } from '../workflow-gateway';
+
+/**
+ * POST /webhooks/servicenow: verified upstream. Answers 202 only once Temporal has recorded the event, and 503
+ * when it could not: a Business Rule must never see a 2xx for an event that was not durably kept.
+ */
+export function serviceNowWebhookRoute(gateway: WorkflowGateway) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const event = readJsonBody(req, res.locals.rawBody as Buffer, serviceNowEventSchema);
+    let result;
+    try {
+      result = await gateway.deliverIncidentEvent(toIncidentSnapshot(event));
+    } catch (err) {
+      req.log?.error({ err, incidentNumber: event.number }, 'Temporal did not accept the ServiceNow event');
+      res.status(503).set('Retry-After', '30').json({ error: 'OpsLoop could not record the event; retry later' });
+      return;
+    }
+    req.log?.info({ incidentNumber: event.number, sysModCount: event.sys_mod_count, status: result.status }, 'ServiceNow event recorded');
+    res.status(202).json(result);
+  };
+}

@@ -1,0 +1,55 @@
+import type { InvestigationRequest } from '../../contracts/findings';
+
+/** Something that investigates an incident and later reports findings back to OpsLoop's callback. */
+export interface Investigator {
+  readonly name: string;
+  /** Resolves once the agent accepted the trigger; throws HttpError, NetworkError or TimeoutError otherwise. */
+  requestInvestigation(request: InvestigationRequest): Promise<void>;
+}
+
+export type DevOpsAgentPriority = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'MINIMAL';
+
+/** The AWS DevOps Agent generic webhook body ("Payload schema" in the user guide). */
+export interface GenericWebhookPayload {
+  eventType: 'incident';
+  incidentId: string;
+  action: InvestigationRequest['action'];
+  priority: DevOpsAgentPriority;
+  title: string;
+  description: string;
+  timestamp: string;
+  service?: string;
+  data: { sysId: string; incidentUrl?: string; source: 'opsloop' };
+}
+
+const PRIORITIES: Readonly<Record<string, DevOpsAgentPriority>> = {
+  '1': 'CRITICAL',
+  '2': 'HIGH',
+  '3': 'MEDIUM',
+  '4': 'LOW',
+  '5': 'MINIMAL',
+};
+
+/** ServiceNow priority 1–5 to the agent's enum; an unknown priority should still trigger an investigation. */
+export function toDevOpsAgentPriority(priority: string): DevOpsAgentPriority {
+  return PRIORITIES[priority.trim()] ?? 'MEDIUM';
+}
+
+/** `now` becomes the payload timestamp: the agent deduplicates on it, so each trigger needs a fresh one. */
+export function toGenericWebhookPayload(request: InvestigationRequest, now: Date): GenericWebhookPayload {
+  return {
+    eventType: 'incident',
+    incidentId: request.incidentNumber,
+    action: request.action,
+    priority: toDevOpsAgentPriority(request.priority),
+    title: request.title,
+    description: request.description,
+    timestamp: now.toISOString(),
+    ...(request.service !== undefined ? { service: request.service } : {}),
+    data: {
+      sysId: request.sysId,
+      ...(request.incidentUrl !== undefined ? { incidentUrl: request.incidentUrl } : {}),
+      source: 'opsloop',
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { KnownBlock } from '@slack/web-api';
+import { DECISION_ACTION_PREFIX, type ApprovalOutcome, type ApprovalRequest, type DecisionChoice } from '../../contracts/decision';
+import type { SlackMessage } from './client';
+
+/** Slack rejects section text over 3,000 characters (and combined blocks well below 40k). */
+const SECTION_LIMIT = 2900;
+const clip = (text: string, limit = SECTION_LIMIT) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
+
+const STAGE_LABEL: Record<string, string> = {
+  investigating: ':mag: Investigating',
+  'awaiting-decision': ':raised_hand: Awaiting decision',
+  resolving: ':hourglass_flowing_sand: Resolving',
+  resolved: ':white_check_mark: Resolved',
+  rejected: ':no_entry: Resolution rejected',
+  expired: ':alarm_clock: Decision expired',
+  failed: ':x: Failed',
+};
+
+export interface IncidentView {
+  number: string;
+  priority: string;
+  shortDescription: string;
+  assignmentGroup: string;
+  cmdbCi: string;
+  stage: string;
+  detail?: string;
+  incidentUrl: string;
+  runUrl: string;
+}
+
+/** The root of an incident's thread; updated in place as the stage changes. */
+export function incidentRootMessage(v: IncidentView): SlackMessage {
+  const stage = STAGE_LABEL[v.stage] ?? v.stage;
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`:rotating_light: *${v.number}* · P${v.priority} · ${v.shortDescription}`) } },
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Stage*\n${stage}` },
+        { type: 'mrkdwn', text: `*Priority*\nP${v.priority}` },
+        { type: 'mrkdwn', text: `*Assignment group*\n${v.assignmentGroup || '—'}` },
+        { type: 'mrkdwn', text: `*Configuration item*\n${v.cmdbCi || '—'}` },
+      ],
+    },
+  ];
+  if (v.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(v.detail) } });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${v.incidentUrl}|Open in ServiceNow> · <${v.runUrl}|Run in Temporal>` }] });
+  return { text: `${v.number} · P${v.priority} · ${v.shortDescription} — ${stage}`, blocks };
+}
+
+const BUTTON_TEXT: Record<DecisionChoice, string> = { approve: 'Approve resolution', reject: 'Reject', escalate: 'Escalate' };
+const OUTCOME_TEXT = (o: ApprovalOutcome): string => {
+  switch (o.outcome) {
+    case 'approved':
+      return `:white_check_mark: Approved by <@${o.by}>`;
+    case 'rejected':
+      return `:no_entry: Rejected by <@${o.by}>`;
+    case 'escalated':
+      return `:arrow_double_up: Escalated by <@${o.by}>`;
+    case 'expired':
+      return ':alarm_clock: Expired without a decision; nothing was approved.';
+    case 'withdrawn':
+      return `:leftwards_arrow_with_hook: Withdrawn: ${o.reason}`;
+  }
+};
+
+/** The decision request in the thread: evidence and buttons, or (once decided) the outcome without buttons. */
+export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string, outcome?: ApprovalOutcome): SlackMessage {
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${req.question}*`) } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(req.evidence || '_No findings._') } },
+  ];
+  if (outcome) {
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: OUTCOME_TEXT(outcome) }] });
+  } else {
+    blocks.push({
+      type: 'actions',
+      block_id: `decision:${approvalWorkflowId}`.slice(0, 255),
+      elements: req.choices.map((choice) => ({
+        type: 'button' as const,
+        action_id: `${DECISION_ACTION_PREFIX}${choice}`,
+        text: { type: 'plain_text' as const, text: BUTTON_TEXT[choice] },
+        value: approvalWorkflowId,
+        ...(choice === 'approve' ? { style: 'primary' as const } : choice === 'reject' ? { style: 'danger' as const } : {}),
+      })),
+    });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approvers: ${req.approvers.map((u) => `<@${u}>`).join(', ') || 'nobody is configured'}` }] });
+  }
+  return { text: outcome ? `${req.question} — ${OUTCOME_TEXT(outcome)}` : req.question, blocks };
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** What an investigator reports about an incident; rendered in the Slack thread and the close notes. */
+export const findingsSchema = z.object({
+  incidentNumber: z.string().min(1),
+  /** completed | failed | timed-out | cancelled: the investigation's own outcome. */
+  status: z.enum(['completed', 'failed', 'timed-out', 'cancelled']).default('completed'),
+  /** Markdown summary (the DevOps Agent's `investigation_summary_md`). */
+  summary: z.string().max(40_000).default(''),
+  rootCause: z.string().max(10_000).optional(),
+  recommendation: z.string().max(10_000).optional(),
+  /** Which investigator produced it, e.g. "aws-devops-agent" or "sandbox-agent". */
+  source: z.string().max(100).default('agent'),
+  /** A link to the investigation in the agent's own console, when there is one. */
+  url: z.url().optional(),
+});
+export type Findings = z.infer<typeof findingsSchema>;
+
+/** What OpsLoop sends an investigator: the incident, as the generic webhook expects it. */
+export interface InvestigationRequest {
+  incidentNumber: string;
+  sysId: string;
+  title: string;
+  description: string;
+  /** ServiceNow priority 1–5. */
+  priority: string;
+  service?: string;
+  /** The incident in ServiceNow, for the agent's reference. */
+  incidentUrl?: string;
+  action: 'created' | 'updated' | 'resolved' | 'closed';
+}

@@ -1,0 +1,203 @@
+import {
+  ActivityFailure,
+  ChildWorkflowFailure,
+  condition,
+  executeChild,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
+import type { Findings } from '../contracts/findings';
+import { isFinishedState, incidentStateLabel } from '../contracts/incident-state';
+import type {
+  IncidentInvestigationInput,
+  IncidentSnapshot,
+  InvestigationResult,
+  InvestigationSettings,
+  ThreadRef,
+} from '../contracts/investigation';
+import { IncidentNumber, IncidentPriority, OpsStage, SlackChannel, type OpsStageValue } from '../contracts/search-attributes';
+import { approvalWorkflowId, resolutionWorkflowId } from '../contracts/workflow-ids';
+import { humanApproval } from './human-approval';
+import { findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from './messages';
+import { agent, settings as settingsActivity, servicenow, slack } from './proxies';
+import { resolution } from './resolution';
+
+/** Escalation starts a new round with the same approvers; this bounds how often. */
+const MAX_APPROVAL_ROUNDS = 3;
+
+const reasonOf = (err: unknown): string => {
+  if ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause) return reasonOf(err.cause);
+  return err instanceof Error ? err.message : String(err);
+};
+
+function evidenceOf(findings: Findings | undefined, timeoutMs: number): string {
+  if (!findings) return `_The investigator sent no findings within ${Math.round(timeoutMs / 60_000) || '<1'} min; decide without them._`;
+  const parts = [findings.summary && `*Findings* (${findings.source})\n${findings.summary}`];
+  if (findings.rootCause) parts.push(`*Likely cause*\n${findings.rootCause}`);
+  if (findings.recommendation) parts.push(`*Recommendation*\n${findings.recommendation}`);
+  if (findings.status !== 'completed') parts.push(`_Investigation ${findings.status}._`);
+  return parts.filter(Boolean).join('\n\n');
+}
+
+function closeNotesOf(findings: Findings | undefined, approver: string): string {
+  const lines = [`Resolved through OpsLoop after approval by Slack user ${approver}.`];
+  if (findings?.rootCause) lines.push(`Cause: ${findings.rootCause}`);
+  if (findings?.recommendation) lines.push(`Action: ${findings.recommendation}`);
+  if (findings?.summary) lines.push(`Findings (${findings.source}): ${findings.summary.slice(0, 2000)}`);
+  return lines.join('\n');
+}
+
+/**
+ * One incident, start to finish: open its Slack thread, note it in ServiceNow, ask the investigator, put the
+ * findings and a decision in front of an approver, resolve on approval — and stop early if ServiceNow says the
+ * incident was finished elsewhere. Reads like DESIGN.md §1.
+ */
+export async function incidentInvestigation(input: IncidentInvestigationInput): Promise<InvestigationResult> {
+  let incident: IncidentSnapshot = input.incident;
+  const number = incident.number;
+  let findings: Findings | undefined;
+  let stage: OpsStageValue = 'investigating';
+  let root: ThreadRef | undefined;
+  let cfg: InvestigationSettings | undefined;
+  let stageDetail = '';
+
+  setHandler(incidentUpdatedSignal, (update) => {
+    // Deliveries repeat and arrive out of order (Business Rules, the reconcile schedule): only newer versions count.
+    if (update.sysId !== incident.sysId || update.sysModCount <= incident.sysModCount) return;
+    incident = update;
+  });
+  setHandler(findingsReceivedSignal, (received) => {
+    findings ??= received;
+  });
+  setHandler(incidentStatusQuery, () => ({ incidentNumber: number, stage, priority: incident.priority, thread: root, hasFindings: findings !== undefined }));
+
+  const finishedElsewhere = () => isFinishedState(incident.state);
+  const runUrl = (c: InvestigationSettings) =>
+    `${c.webUiNamespaceUrl}/workflows/${encodeURIComponent(workflowInfo().workflowId)}/${workflowInfo().runId}`;
+  const view = (c: InvestigationSettings) => ({
+    number,
+    priority: incident.priority,
+    shortDescription: incident.shortDescription,
+    assignmentGroup: incident.assignmentGroup,
+    cmdbCi: incident.cmdbCi,
+    stage,
+    detail: stageDetail,
+    incidentUrl: `${c.serviceNowUrl}/nav_to.do?uri=incident.do?sys_id=${incident.sysId}`,
+    runUrl: runUrl(c),
+  });
+  const enterStage = async (next: OpsStageValue, detail: string) => {
+    stage = next;
+    stageDetail = detail;
+    upsertSearchAttributes([
+      { key: OpsStage, value: next },
+      { key: IncidentPriority, value: incident.priority },
+    ]);
+    setCurrentDetails(`**${number}** · P${incident.priority} · ${next}\n\n${detail}`);
+    if (root && cfg) await slack.updateIncidentRoot(root, view(cfg));
+  };
+  const finish = async (outcome: InvestigationResult['outcome'], next: OpsStageValue, detail: string, decidedBy?: string) => {
+    await enterStage(next, detail);
+    if (root) await slack.postThreadNote(root, detail);
+    return { incidentNumber: number, outcome, decidedBy };
+  };
+
+  upsertSearchAttributes([{ key: IncidentNumber, value: number }]);
+  if (finishedElsewhere()) {
+    await enterStage('resolved', `Already ${incidentStateLabel(incident.state)} in ServiceNow; nothing to do.`);
+    return { incidentNumber: number, outcome: 'finished-elsewhere' };
+  }
+
+  cfg = await settingsActivity.getInvestigationSettings();
+  await enterStage('investigating', 'Asking the investigator.');
+  const posted = await slack.postIncidentRoot(cfg.slackChannel, view(cfg));
+  root = { channel: posted.channel, ts: posted.ts };
+  upsertSearchAttributes([{ key: SlackChannel, value: posted.channel }]);
+  await servicenow.addWorkNote(incident.sysId, `OpsLoop opened a Slack thread for ${number}: ${posted.permalink}`);
+
+  try {
+    const { investigator } = await agent.requestInvestigation({
+      incidentNumber: number,
+      sysId: incident.sysId,
+      title: incident.shortDescription,
+      description: incident.description,
+      priority: incident.priority,
+      service: incident.cmdbCi || undefined,
+      incidentUrl: view(cfg).incidentUrl,
+      action: 'created',
+    });
+    await slack.postThreadNote(root, `:mag: Investigation requested from ${investigator}.`);
+  } catch (err) {
+    await slack.postThreadNote(root, `:warning: Could not reach the investigator (${reasonOf(err)}); continuing without findings.`);
+  }
+
+  const settled = await condition(() => findings !== undefined || finishedElsewhere(), cfg.findingsTimeoutMs, { summary: 'findings' });
+  if (finishedElsewhere()) return finish('finished-elsewhere', 'resolved', `${number} was ${incidentStateLabel(incident.state)} in ServiceNow; OpsLoop stopped here.`);
+  if (!settled) await slack.postThreadNote(root, ':hourglass: No findings from the investigator in time; asking for a decision without them.');
+
+  for (let round = 1; round <= MAX_APPROVAL_ROUNDS; round++) {
+    await enterStage('awaiting-decision', findings ? 'Findings posted; waiting for an approver.' : 'Waiting for an approver (no findings).');
+    const request: ApprovalRequest = {
+      incidentNumber: number,
+      question: `Resolve ${number} in ServiceNow?`,
+      evidence: evidenceOf(findings, cfg.findingsTimeoutMs),
+      choices: round < MAX_APPROVAL_ROUNDS ? ['approve', 'reject', 'escalate'] : ['approve', 'reject'],
+      approvers: cfg.approvers,
+      thread: root,
+      reminderIntervalMs: cfg.reminderIntervalMs,
+      expiryMs: cfg.expiryMs,
+      escalationTarget: cfg.escalationTarget,
+    };
+    const approval = await startChild(humanApproval, {
+      workflowId: approvalWorkflowId(number, round),
+      args: [request],
+      staticSummary: `${number} · P${incident.priority} · decision ${round}`,
+      typedSearchAttributes: [
+        { key: IncidentNumber, value: number },
+        { key: OpsStage, value: 'awaiting-decision' },
+      ],
+    });
+    let outcome: ApprovalOutcome | undefined;
+    let approvalError: unknown;
+    void approval.result().then(
+      (o) => (outcome = o),
+      (err: unknown) => (approvalError = err ?? 'unknown failure'),
+    );
+    await condition(() => outcome !== undefined || approvalError !== undefined || finishedElsewhere());
+    if (approvalError !== undefined) return finish('failed', 'failed', `:x: The decision request failed: ${reasonOf(approvalError)}`);
+    if (!outcome) {
+      await approval.signal(withdrawApprovalSignal, `${number} was ${incidentStateLabel(incident.state)} in ServiceNow.`);
+      outcome = await approval.result();
+    }
+
+    switch (outcome.outcome) {
+      case 'withdrawn':
+        return finish('finished-elsewhere', 'resolved', `${number} was ${incidentStateLabel(incident.state)} in ServiceNow; the pending decision was withdrawn.`);
+      case 'expired':
+        return finish('expired', 'expired', `Nobody decided in time; ${number} was left unresolved.`);
+      case 'rejected':
+        return finish('rejected', 'rejected', `<@${outcome.by}> rejected resolving ${number}; it stays open in ServiceNow.`, outcome.by);
+      case 'escalated':
+        await slack.postThreadNote(root, `${cfg.escalationTarget ?? ''} :arrow_double_up: <@${outcome.by}> escalated ${number}.`.trim());
+        continue;
+      case 'approved': {
+        const by = outcome.by;
+        await enterStage('resolving', `Approved by <@${by}>; resolving in ServiceNow.`);
+        try {
+          await executeChild(resolution, {
+            workflowId: resolutionWorkflowId(number),
+            args: [{ incidentNumber: number, closeCode: cfg.closeCode, closeNotes: closeNotesOf(findings, by), requestedBy: { slackUserId: by } }],
+            staticSummary: `${number} · resolve · approved by ${by}`,
+          });
+        } catch (err) {
+          return finish('failed', 'failed', `:x: Could not resolve ${number}: ${reasonOf(err)}`, by);
+        }
+        return finish('resolved', 'resolved', `:white_check_mark: ${number} resolved in ServiceNow after approval by <@${by}>.`, by);
+      }
+    }
+  }
+  return finish('expired', 'expired', `No decision after ${MAX_APPROVAL_ROUNDS} rounds; ${number} was left unresolved.`);
+}
