@@ -10,8 +10,8 @@ export interface InvestigationTrigger {
 export function createInvestigationActivities(deps: { investigator: InvestigationTrigger; settings: InvestigationSettings }) {
   return {
     /** Read through an activity so the values are recorded in history and replays see the same ones. */
-    async getInvestigationSettings(): Promise<InvestigationSettings> {
-      return deps.settings;
+    getInvestigationSettings(): Promise<InvestigationSettings> {
+      return Promise.resolve(deps.settings);
     },
 
     async requestInvestigation(request: InvestigationRequest): Promise<{ investigator: string }> {

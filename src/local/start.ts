@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { runResolveDemo } from '../sandbox/demo';
+import { startFakeAgent, type FakeAgent } from '../sandbox/fake-agent';
+import { runIncidentDemo } from '../sandbox/incident-demo';
 import { startFakeServiceNow, type FakeServiceNow } from '../sandbox/fake-servicenow';
 import { startFakeSlack, type FakeSlack } from '../sandbox/fake-slack';
 import { startEntryPoint, waitForHttp, type RunningChild } from './child-process';
@@ -66,6 +68,9 @@ async function main(): Promise<number> {
     };
     let slack: FakeSlack | undefined;
     let servicenow: FakeServiceNow | undefined;
+    let agent: FakeAgent | undefined;
+    const apiUrl = `http://localhost:${apiPort}`;
+    const demoApprover = 'U0DEMOSRE';
     if (sandboxSlack) {
       const botToken = `xoxb-sandbox-${randomBytes(8).toString('hex')}`;
       slack = await startFakeSlack({ botToken });
@@ -75,16 +80,33 @@ async function main(): Promise<number> {
         SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
         SLACK_API_URL: `${slack.url}/api/`,
         SLACK_INCIDENT_CHANNEL: 'C0INCIDENTS',
+        OPSLOOP_APPROVERS: env.OPSLOOP_APPROVERS ?? demoApprover,
       });
     }
     if (sandboxServiceNow) {
       const credentials = { username: 'opsloop.integration', password: randomBytes(12).toString('hex') };
-      servicenow = await startFakeServiceNow(credentials);
+      // Incident workflow ids outlive a run in .data/: new sandbox incidents get numbers no earlier run used.
+      servicenow = await startFakeServiceNow({ ...credentials, firstNumber: 1_000_000 + (Math.floor(Date.now() / 1000) % 8_000_000) });
       stoppers.push(servicenow.close);
+      const webhookSecret = randomBytes(20).toString('hex');
+      servicenow.installBusinessRule({ url: apiUrl, secret: webhookSecret });
       Object.assign(childEnv, {
         SERVICENOW_INSTANCE_URL: servicenow.url,
         SERVICENOW_USERNAME: credentials.username,
         SERVICENOW_PASSWORD: credentials.password,
+        SERVICENOW_WEBHOOK_SECRET: webhookSecret,
+      });
+    }
+    if (!env.AGENT_WEBHOOK_URL) {
+      const secrets = { webhook: randomBytes(20).toString('hex'), callback: randomBytes(20).toString('hex') };
+      agent = await startFakeAgent({ secret: secrets.webhook, auth: 'hmac', callback: { url: apiUrl, secret: secrets.callback }, delayMs: 500 });
+      stoppers.push(agent.close);
+      Object.assign(childEnv, {
+        AGENT_WEBHOOK_URL: agent.url,
+        AGENT_WEBHOOK_SECRET: secrets.webhook,
+        AGENT_AUTH: 'hmac',
+        AGENT_CALLBACK_SECRET: secrets.callback,
+        OPSLOOP_FINDINGS_TIMEOUT_MS: env.OPSLOOP_FINDINGS_TIMEOUT_MS ?? '60000',
       });
     }
 
@@ -92,7 +114,6 @@ async function main(): Promise<number> {
     stoppers.push(worker.stop);
     const api: RunningChild = startEntryPoint('api', 'src/api/main.ts', childEnv, print);
     stoppers.push(api.stop);
-    const apiUrl = `http://localhost:${apiPort}`;
     await waitForHttp(`${apiUrl}/healthz`, 60_000, () => api.process.exitCode !== null);
 
     print('');
@@ -101,6 +122,7 @@ async function main(): Promise<number> {
     print(`  Temporal Web UI    ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows`);
     if (slack) print(`  sandbox Slack      ${slack.url}/api/`);
     if (servicenow) print(`  sandbox ServiceNow ${servicenow.url}/api/now/table/incident`);
+    if (agent) print(`  sandbox agent      ${agent.url}`);
     print('');
 
     if (slack && servicenow && !flags.has('--no-demo')) {
@@ -112,11 +134,14 @@ async function main(): Promise<number> {
         incidentNumber: 'INC0010001',
         print,
       });
-      const runUrl = `${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows/${encodeURIComponent(result.workflowId)}`;
-      print(`Demo: ${result.ok ? 'RESOLVED' : 'NOT RESOLVED'}. The run in the Temporal Web UI: ${runUrl}`);
+      const runUrl = (id: string) => `${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows/${encodeURIComponent(id)}`;
+      print(`Demo: ${result.ok ? 'RESOLVED' : 'NOT RESOLVED'}. The run in the Temporal Web UI: ${runUrl(result.workflowId)}`);
+      print('');
+      const loop = await runIncidentDemo({ apiUrl, signingSecret: String(childEnv.SLACK_SIGNING_SECRET), slack, servicenow, approverId: demoApprover, print });
+      print(`Demo: incident loop ${loop.ok ? 'COMPLETED' : 'DID NOT COMPLETE'}. The run in the Temporal Web UI: ${runUrl(loop.workflowId)}`);
       if (flags.has('--exit-after-demo')) {
         await shutdown();
-        return result.ok ? 0 : 1;
+        return result.ok && loop.ok ? 0 : 1;
       }
     } else if (flags.has('--exit-after-demo')) {
       await shutdown();

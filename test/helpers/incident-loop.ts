@@ -1,35 +1,15 @@
 import type { ChannelMessage } from '../../src/sandbox/fake-slack';
+import { buttonsOf, findDecisionMessage, rootMessages as roots, threadReplies as replies } from '../../src/sandbox/slack-messages';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { eventually, type Stack } from './stack';
 
-interface ButtonElement {
-  action_id: string;
-  value: string;
-}
-interface Block {
-  type: string;
-  elements?: ButtonElement[];
-}
-
-const blocksOf = (m: ChannelMessage): Block[] => (m.blocks ?? []) as Block[];
-
-export const rootMessages = (stack: Stack, number: string) =>
-  stack.slack.messages.filter((m) => !m.thread_ts && m.text.startsWith(`${number} ·`));
-
-export const threadReplies = (stack: Stack, root: ChannelMessage) => stack.slack.messages.filter((m) => m.thread_ts === root.ts);
-
-export const buttonsOf = (m: ChannelMessage): ButtonElement[] => blocksOf(m).flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
+export { buttonsOf };
+export const rootMessages = (stack: Stack, number: string) => roots(stack.slack, number);
+export const threadReplies = (stack: Stack, root: ChannelMessage) => replies(stack.slack, root);
 
 /** The decision message in the incident's thread, once it has buttons: a snapshot, as the person saw it. */
 export async function decisionMessage(stack: Stack, number: string, timeoutMs = 30_000): Promise<ChannelMessage> {
-  const live = await eventually(
-    () => {
-      const [root] = rootMessages(stack, number);
-      return root && threadReplies(stack, root).find((m) => buttonsOf(m).length > 0);
-    },
-    timeoutMs,
-    `a decision message for ${number}`,
-  );
+  const live = await eventually(() => findDecisionMessage(stack.slack, number), timeoutMs, `a decision message for ${number}`);
   return structuredClone(live);
 }
 

@@ -14,7 +14,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     await stack?.close();
   });
 
-  const openIncident = async (s: Stack, fields: { short_description: string; cmdb_ci?: string; priority?: string }) => {
+  const openIncident = (s: Stack, fields: { short_description: string; cmdb_ci?: string; priority?: string }) => {
     s.servicenow.installBusinessRule({ url: s.apiUrl, secret: s.serviceNowWebhookSecret });
     const incident = s.servicenow.createIncident({ state: '2', priority: '2', ...fields });
     return incident.number;
@@ -23,7 +23,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
 
   it('opens one thread, triggers the agent, shows findings, and resolves exactly once on approval', async () => {
     stack = await startStack();
-    const number = await openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' });
+    const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' });
 
     const decision = await decisionMessage(stack, number);
     const [root] = rootMessages(stack, number);
@@ -60,7 +60,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
 
   it("refuses a non-approver's click with an ephemeral reason and changes nothing; a double click and duplicate webhooks change nothing more", async () => {
     stack = await startStack();
-    const number = await openIncident(stack, { short_description: 'Orders DB connections exhausted' });
+    const number = openIncident(stack, { short_description: 'Orders DB connections exhausted' });
     const decision = await decisionMessage(stack, number);
 
     const intruder = await click(stack, decision, 'approve', 'U0INTRUDER');
@@ -92,7 +92,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
 
   it('withdraws the pending decision when the incident is resolved in ServiceNow meanwhile', async () => {
     stack = await startStack();
-    const number = await openIncident(stack, { short_description: 'VPN flapping' });
+    const number = openIncident(stack, { short_description: 'VPN flapping' });
     const decision = await decisionMessage(stack, number);
     stack.servicenow.updateIncident(number, { state: '6', close_code: 'Solution provided', close_notes: 'Fixed by the network team' });
 
@@ -109,7 +109,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
 
   it('expires without approving, after reminding the escalation target', async () => {
     stack = await startStack({ settings: { expiryMs: 2500, reminderIntervalMs: 1000, escalationTarget: '<!subteam^S0ONCALL>' } });
-    const number = await openIncident(stack, { short_description: 'Disk filling on fileserver-02' });
+    const number = openIncident(stack, { short_description: 'Disk filling on fileserver-02' });
     await decisionMessage(stack, number);
     await expect(result(stack, number)).resolves.toMatchObject({ outcome: 'expired' });
     const [root] = rootMessages(stack, number);

@@ -54,11 +54,15 @@ describe('npm start (the embedded default)', () => {
     expect(first.output).toContain(':white_check_mark: INC0010001 resolved by <@U0DEMOSRE>.');
     expect(first.output).toContain('ServiceNow now shows INC0010001 state=6');
     expect(first.output).toContain(`Demo: RESOLVED. The run in the Temporal Web UI: http://localhost:${ports.TEMPORAL_UI_PORT}/namespaces/default/workflows/incident%2FINC0010001%2Fresolution`);
+    expect(first.output).toMatch(/Demo: Slack thread opened in C0INCIDENTS/);
+    expect(first.output).toMatch(/Demo: ServiceNow shows INC\d+ Resolved/);
+    expect(first.output).toMatch(/Demo: incident loop COMPLETED\. The run in the Temporal Web UI: http:\/\/localhost:\d+\/namespaces\/default\/workflows\/incident%2FINC\d+/);
     expect(first.code).toBe(0);
     expect(existsSync(join(dataDir, 'temporal.db'))).toBe(true);
 
     const second = await npmStart(env, [], /Press Ctrl-C to stop/);
     expect(second.output).toContain('Demo: RESOLVED.');
+    expect(second.output).toContain('Demo: incident loop COMPLETED.');
     expect(second.output).toContain('SIGINT: stopping OpsLoop');
     expect(second.code).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsClosed(port)).toBe(true);

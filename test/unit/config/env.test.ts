@@ -10,7 +10,9 @@ const problemsOf = (fn: () => unknown): string[] => {
   throw new Error('expected a ConfigError');
 };
 
+const api = { SLACK_SIGNING_SECRET: 's', SERVICENOW_WEBHOOK_SECRET: 'a-webhook-secret-of-length' };
 const worker = {
+  SLACK_INCIDENT_CHANNEL: 'C0INCIDENTS',
   SLACK_BOT_TOKEN: 'xoxb-very-secret-token',
   SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com',
   SERVICENOW_USERNAME: 'opsloop',
@@ -19,7 +21,7 @@ const worker = {
 
 describe('configuration from the environment', () => {
   it('applies the documented defaults', () => {
-    const cfg = loadApiConfig({ SLACK_SIGNING_SECRET: 's' });
+    const cfg = loadApiConfig(api);
     expect(cfg).toMatchObject({ TEMPORAL_ADDRESS: 'localhost:7233', TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: 'opsloop', PORT: 3000, LOG_LEVEL: 'info' });
     expect(loadWorkerConfig(worker).SLACK_API_URL).toBe('https://slack.com/api/');
   });
@@ -44,10 +46,21 @@ describe('configuration from the environment', () => {
   });
 
   it('rejects an invalid port', () => {
-    expect(problemsOf(() => loadApiConfig({ SLACK_SIGNING_SECRET: 's', PORT: '70000' }))[0]).toMatch(/^PORT: /);
+    expect(problemsOf(() => loadApiConfig({ ...api, PORT: '70000' }))[0]).toMatch(/^PORT: /);
+  });
+
+  it('requires a strong enough webhook secret for the API', () => {
+    expect(problemsOf(() => loadApiConfig({ SLACK_SIGNING_SECRET: 's' }))).toEqual([expect.stringMatching(/^SERVICENOW_WEBHOOK_SECRET: required/)]);
+    expect(problemsOf(() => loadApiConfig({ ...api, SERVICENOW_WEBHOOK_SECRET: 'short' }))).toEqual(['SERVICENOW_WEBHOOK_SECRET: must be at least 16 characters']);
+  });
+
+  it('needs the incident channel, and an agent secret when an agent URL is set', () => {
+    expect(problemsOf(() => loadWorkerConfig({ ...worker, SLACK_INCIDENT_CHANNEL: '' }))[0]).toMatch(/^SLACK_INCIDENT_CHANNEL: required/);
+    expect(problemsOf(() => loadWorkerConfig({ ...worker, AGENT_WEBHOOK_URL: 'https://event-ai.us-east-1.api.aws/webhook/generic/x' }))[0]).toMatch(/^AGENT_WEBHOOK_SECRET: required/);
+    expect(loadWorkerConfig({ ...worker, OPSLOOP_APPROVERS: 'U1, U2' }).OPSLOOP_APPROVERS).toBe('U1, U2');
   });
 
   it('requires both halves of an mTLS pair', () => {
-    expect(problemsOf(() => loadApiConfig({ SLACK_SIGNING_SECRET: 's', TEMPORAL_TLS_CERT: '/tmp/cert.pem' }))[0]).toContain('TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY');
+    expect(problemsOf(() => loadApiConfig({ ...api, TEMPORAL_TLS_CERT: '/tmp/cert.pem' }))[0]).toContain('TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY');
   });
 });

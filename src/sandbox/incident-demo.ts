@@ -1,0 +1,87 @@
+import { incidentWorkflowId } from '../contracts/workflow-ids';
+import type { FakeServiceNow } from './fake-servicenow';
+import type { FakeSlack } from './fake-slack';
+import { buttonsOf, findDecisionMessage, rootMessages } from './slack-messages';
+import { sendButtonClick } from './slack-requests';
+
+export interface IncidentDemoOptions {
+  apiUrl: string;
+  signingSecret: string;
+  slack: FakeSlack;
+  servicenow: FakeServiceNow;
+  /** The sandbox user who clicks Approve; must be an approver. */
+  approverId: string;
+  timeoutMs?: number;
+  print: (line: string) => void;
+}
+
+export interface IncidentDemoResult {
+  ok: boolean;
+  incidentNumber: string;
+  workflowId: string;
+  /** From the incident's creation (the Business Rule fires) to the thread's root post. */
+  webhookToFirstPostMs?: number;
+  /** From the Approve click to ServiceNow showing Resolved. */
+  clickToResolvedMs?: number;
+}
+
+async function waitFor<T>(probe: () => T | undefined, deadline: number): Promise<T | undefined> {
+  while (Date.now() < deadline) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
+}
+
+/**
+ * The whole loop, as people would live it: an incident is opened in ServiceNow (its Business Rule posts it to
+ * OpsLoop), the thread opens in Slack, the agent's findings arrive, an approver clicks Approve, the ticket resolves.
+ */
+export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentDemoResult> {
+  const deadline = Date.now() + (o.timeoutMs ?? 120_000);
+  const created = Date.now();
+  const incident = o.servicenow.createIncident({
+    short_description: 'Payments API 5xx error rate above 5%',
+    description: 'Alarm payments-api-5xx fired at 5.8% for 5 minutes in eu-west-1.',
+    priority: '1',
+    urgency: '1',
+    impact: '1',
+    state: '2',
+    assignment_group: 'Payments SRE',
+    cmdb_ci: 'payments-api',
+  });
+  const number = incident.number;
+  const result: IncidentDemoResult = { ok: false, incidentNumber: number, workflowId: incidentWorkflowId(number) };
+  o.print(`Demo: ${number} "${incident.short_description}" is opened in the sandbox ServiceNow; its Business Rule posts it to OpsLoop…`);
+
+  const root = await waitFor(() => rootMessages(o.slack, number)[0], deadline);
+  if (!root) return result;
+  result.webhookToFirstPostMs = o.slack.calls.find((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith(number))!.at - created;
+  o.print(`Demo: Slack thread opened in ${root.channel} (${result.webhookToFirstPostMs} ms after the incident was created).`);
+
+  const decision = await waitFor(() => findDecisionMessage(o.slack, number), deadline);
+  if (!decision) return result;
+  const approve = buttonsOf(decision).find((b) => b.action_id.endsWith('.approve'))!;
+  const evidence = JSON.stringify(decision.blocks).match(/Likely cause\*\\n([^"]{0,140})/)?.[1] ?? '(no findings)';
+  o.print(`Demo: the agent's findings are in the thread: "${evidence.replace(/\\n/g, ' ')}"`);
+  o.print(`Demo: sandbox approver <@${o.approverId}> clicks "Approve resolution" (signed like Slack would)…`);
+  const clicked = Date.now();
+  await sendButtonClick(o.apiUrl, o.signingSecret, {
+    userId: o.approverId,
+    actionId: approve.action_id,
+    value: approve.value,
+    channelId: decision.channel,
+    messageTs: decision.ts,
+    responseUrl: o.slack.newResponseUrl(),
+  });
+  const resolved = await waitFor(() => (o.servicenow.incident(number)?.state === '6' ? true : undefined), deadline);
+  if (!resolved) return result;
+  result.clickToResolvedMs = Date.now() - clicked;
+  const after = o.servicenow.incident(number)!;
+  o.print(`Demo: ServiceNow shows ${number} Resolved (${result.clickToResolvedMs} ms after the click); close notes: "${after.close_notes.split('\n')[1] ?? after.close_notes}"`);
+  await waitFor(() => (rootMessages(o.slack, number)[0]?.text.includes('Resolved') ? true : undefined), deadline);
+  o.print(`Demo: the thread's root message now reads: ${rootMessages(o.slack, number)[0]?.text}`);
+  result.ok = true;
+  return result;
+}
