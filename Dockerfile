@@ -6,7 +6,6 @@
 # Configuration (and every secret) comes from the environment at run time; see .env.example.
 
 FROM node:20-slim AS deps
-ARG SERVICENOW_PASSWORD
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
