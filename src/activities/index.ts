@@ -4,6 +4,7 @@ import type { InvestigationSettings } from '../contracts/investigation';
 import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
+import { createTemporalActivities } from './temporal';
 import { classifyingErrors } from './to-failure';
 
 export interface ActivityDeps {
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createServiceNowActivities(deps.servicenow),
     ...createSlackActivities(deps.slack),
     ...createInvestigationActivities(deps),
+    ...createTemporalActivities(),
   });
 }
 

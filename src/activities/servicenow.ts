@@ -1,6 +1,7 @@
 import type { Incident } from '../contracts/incident';
 import { IncidentState, isFinishedState } from '../contracts/incident-state';
 import type { ServiceNowClient } from '../clients/servicenow/client';
+import type { IncidentSnapshot } from '../contracts/investigation';
 
 export interface ResolveIncidentInput {
   sysId: string;
@@ -17,6 +18,11 @@ export interface ResolveIncidentResult {
 
 export function createServiceNowActivities(servicenow: ServiceNowClient) {
   return {
+    /** Incidents changed in the last `minutes`, for the reconcile schedule (Business Rules never retry). */
+    async listRecentlyUpdatedIncidents(minutes: number): Promise<IncidentSnapshot[]> {
+      return servicenow.listUpdatedSince(new Date(Date.now() - minutes * 60_000));
+    },
+
     async findIncident(incidentNumber: string): Promise<Incident> {
       return servicenow.getIncidentByNumber(incidentNumber);
     },

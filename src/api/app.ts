@@ -7,6 +7,7 @@ import { verifyWebhookMiddleware } from './middleware/verify-webhook';
 import { agentWebhookRoute } from './routes/agent-webhook';
 import { serviceNowWebhookRoute } from './routes/servicenow-webhook';
 import { slackCommandsRoute } from './routes/slack-commands';
+import { slackEventsRoute } from './routes/slack-events';
 import { slackInteractionsRoute, type Responder } from './routes/slack-interactions';
 import type { WorkflowGateway } from './workflow-gateway';
 
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
     res.json({ ok: true });
   });
   app.post('/slack/commands', raw, slack, asyncRoute(slackCommandsRoute(deps.gateway)));
+  app.post('/slack/events', raw, slack, asyncRoute(slackEventsRoute(deps.gateway)));
   app.post('/slack/interactions', raw, slack, asyncRoute(slackInteractionsRoute(deps.gateway, deps.respond)));
   app.post(
     '/webhooks/servicenow',

@@ -1,13 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import type { SlackMentionInput } from '../contracts/slack-mention';
 import type { DecisionInput } from '../contracts/decision';
 import type { Findings } from '../contracts/findings';
 import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigation';
-import { DEFAULT_CLOSE_CODE, type ResolutionRequest } from '../contracts/resolution';
-import { IncidentNumber, IncidentPriority, OpsStage } from '../contracts/search-attributes';
-import { incidentWorkflowId, resolutionWorkflowId } from '../contracts/workflow-ids';
-import type { incidentInvestigation } from '../workflows/incident-investigation';
-import { decideUpdate, findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, resolutionRequestedSignal } from '../workflows/messages';
-import type { resolution } from '../workflows/resolution';
+import type { ResolutionRequest } from '../contracts/resolution';
+import { incidentWorkflowId } from '../contracts/workflow-ids';
+import { deliverIncidentEvent, requestResolution } from '../temporal/incident-delivery';
+import { decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../workflows/messages';
 
 /** Thrown when a request names an incident OpsLoop has no running workflow for. */
 export class UnknownIncidentError extends Error {
@@ -31,6 +30,8 @@ export interface WorkflowGateway {
   /** Resolves once the decision is accepted (or refused: DecisionRefusedError). */
   decide(approvalWorkflowId: string, decision: DecisionInput, updateId: string): Promise<{ choice: string }>;
   incidentStatus(incidentNumber: string): Promise<IncidentStatus>;
+  /** Starts the mention's workflow once per Slack event_id; `duplicate` for a redelivery. */
+  handleMention(input: SlackMentionInput): Promise<'started' | 'duplicate'>;
 }
 
 /**
@@ -50,51 +51,9 @@ const cause = (err: unknown): string => {
 export function createWorkflowGateway(client: Client, taskQueue: string, budgetMs = TEMPORAL_CALL_BUDGET_MS): WorkflowGateway {
   const within = <T>(ms: number, fn: () => Promise<T>) => client.withDeadline(Date.now() + ms, fn);
   return {
-    async requestResolution(incidentNumber, request) {
-      const workflowId = resolutionWorkflowId(incidentNumber);
-      await within(budgetMs, () =>
-        client.workflow.signalWithStart<typeof resolution, [ResolutionRequest]>('resolution', {
-          workflowId,
-          taskQueue,
-          args: [{ incidentNumber, closeCode: DEFAULT_CLOSE_CODE }],
-          signal: resolutionRequestedSignal,
-          signalArgs: [request],
-          typedSearchAttributes: [
-            { key: IncidentNumber, value: incidentNumber },
-            { key: OpsStage, value: 'resolving' },
-          ],
-          staticSummary: `${incidentNumber} · resolve · requested in Slack by ${request.slackUserName ?? request.slackUserId}`,
-        }),
-      );
-      return { workflowId };
-    },
+    requestResolution: (incidentNumber, request) => within(budgetMs, () => requestResolution(client, taskQueue, incidentNumber, request)),
 
-    async deliverIncidentEvent(incident) {
-      const workflowId = incidentWorkflowId(incident.number);
-      try {
-        await within(WEBHOOK_CALL_BUDGET_MS, () =>
-          client.workflow.signalWithStart<typeof incidentInvestigation, [IncidentSnapshot]>('incidentInvestigation', {
-            workflowId,
-            taskQueue,
-            args: [{ incident }],
-            signal: incidentUpdatedSignal,
-            signalArgs: [incident],
-            // A finished investigation is not reopened by later edits in ServiceNow; a failed one may be retried.
-            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-            typedSearchAttributes: [
-              { key: IncidentNumber, value: incident.number },
-              { key: IncidentPriority, value: incident.priority },
-              { key: OpsStage, value: 'investigating' },
-            ],
-            staticSummary: `${incident.number} · P${incident.priority} · ${incident.shortDescription.slice(0, 120)}`,
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'closed' };
-        throw err;
-      }
-      return { workflowId, status: 'accepted' };
-    },
+    deliverIncidentEvent: (incident) => within(WEBHOOK_CALL_BUDGET_MS, () => deliverIncidentEvent(client, taskQueue, incident)),
 
     async deliverFindings(findings) {
       const workflowId = incidentWorkflowId(findings.incidentNumber);
@@ -120,6 +79,24 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
         }
         throw err;
       }
+    },
+
+    async handleMention(input) {
+      try {
+        await within(budgetMs, () =>
+          client.workflow.start('slackMention', {
+            workflowId: `slack-event/${input.eventId}`,
+            taskQueue,
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            staticSummary: `Slack mention by ${input.userId}: ${input.request.kind}`,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+        throw err;
+      }
+      return 'started';
     },
 
     async incidentStatus(incidentNumber) {

@@ -57,6 +57,8 @@ const workerShape = {
   OPSLOOP_FINDINGS_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(15 * 60_000),
   OPSLOOP_APPROVAL_REMINDER_MS: optional(z.coerce.number().int().positive()).default(30 * 60_000),
   OPSLOOP_APPROVAL_EXPIRY_MS: optional(z.coerce.number().int().positive()).default(4 * 60 * 60_000),
+  /** How often the reconcile schedule asks ServiceNow for recently updated incidents; 0 disables it. */
+  OPSLOOP_RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(0)).default(5 * 60_000),
 };
 
 function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {

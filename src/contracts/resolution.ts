@@ -7,6 +7,10 @@ export const resolutionRequestSchema = z.object({
   channelId: z.string().optional(),
   /** Slack's per-command reply URL (5 uses, 30 minutes). */
   responseUrl: z.url().optional(),
+  /** For requests made by mentioning the bot: reply in this thread instead. */
+  replyIn: z.object({ channel: z.string(), ts: z.string() }).optional(),
+  /** Slack's event_id for mentions: a redelivered event joins as the same requester. */
+  eventId: z.string().optional(),
 });
 export type ResolutionRequest = z.infer<typeof resolutionRequestSchema>;
 

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createServiceNowClient } from '../clients/servicenow/client';
@@ -8,6 +9,7 @@ import { loadOrExit, loadWorkerConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createLogger } from '../log';
 import { createWorker } from './create-worker';
+import { ensureReconcileSchedule } from './reconcile-schedule';
 import { investigationSettings } from './settings';
 
 /** Maps our pino level onto the SDK's logger, which knows fewer levels. */
@@ -47,6 +49,13 @@ async function main(): Promise<void> {
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     activities,
   });
+  if (cfg.OPSLOOP_RECONCILE_INTERVAL_MS > 0) {
+    const clientConnection = await Connection.connect(temporalConnectionOptions(cfg));
+    const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
+    const schedule = await ensureReconcileSchedule(client, cfg.TEMPORAL_TASK_QUEUE, cfg.OPSLOOP_RECONCILE_INTERVAL_MS);
+    log.info({ schedule, everyMs: cfg.OPSLOOP_RECONCILE_INTERVAL_MS }, 'reconcile schedule ready');
+    await clientConnection.close();
+  }
   log.info({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE }, 'worker running');
   // The SDK's Runtime shuts workers down on SIGINT/SIGTERM; run() resolves once in-flight work has drained.
   await worker.run();

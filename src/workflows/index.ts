@@ -1,3 +1,5 @@
 export { humanApproval } from './human-approval';
 export { incidentInvestigation } from './incident-investigation';
+export { reconcileIncidents } from './reconcile-incidents';
 export { resolution } from './resolution';
+export { slackMention } from './slack-mention';

@@ -6,7 +6,9 @@ import type { Activities } from '../activities';
  * a worker dies (DESIGN.md §3); the client-side HTTP timeout (10 s by default) fires first, and the retry policy
  * bounds how long a flapping system can hold an incident.
  */
-export const servicenow = proxyActivities<Pick<Activities, 'findIncident' | 'readIncident' | 'resolveIncident' | 'addWorkNote'>>({
+export const servicenow = proxyActivities<
+  Pick<Activities, 'findIncident' | 'readIncident' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
+>({
   startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '15m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
@@ -29,4 +31,10 @@ export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
 
 export const settings = proxyActivities<Pick<Activities, 'getInvestigationSettings'>>({
   startToCloseTimeout: '10s',
+});
+
+export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents'>>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });

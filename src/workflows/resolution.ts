@@ -36,6 +36,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
   let stage: OpsStageValue = 'resolving';
 
   setHandler(resolutionRequestedSignal, (request) => {
+    if (request.eventId && requesters.some((r) => r.eventId === request.eventId)) return;
     requesters.push(request);
   });
   setHandler(resolutionStageQuery, () => stage);
@@ -56,9 +57,9 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
       notified = requesters.length;
       await Promise.all(
         batch.map(async (request) => {
-          if (!request.responseUrl) return;
           try {
-            await slack.respondToRequester(request.responseUrl, { text, response_type: responseType });
+            if (request.replyIn) await slack.postThreadNote(request.replyIn, text);
+            else if (request.responseUrl) await slack.respondToRequester(request.responseUrl, { text, response_type: responseType });
           } catch (err) {
             // The ticket's outcome stands even if Slack could not be told (an expired response_url, say).
             log.warn('could not reply through response_url', { incidentNumber, reason: reasonOf(err) });

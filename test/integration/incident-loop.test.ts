@@ -4,6 +4,7 @@ import { webhookSignature } from '../../src/api/webhook-signature';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { businessRuleBody, sendBusinessRuleEvent } from '../../src/sandbox/business-rule-sender';
 import { buttonsOf, click, decisionMessage, rootMessages, threadReplies } from '../helpers/incident-loop';
+import { recordHistory } from '../helpers/record-history';
 import { APPROVERS, eventually, expectNoWorkflowsIn, startStack, type Stack } from '../helpers/stack';
 
 const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
@@ -56,6 +57,9 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     expect(rootMessages(stack, number)[0]!.edits).toBeGreaterThan(0);
     expect(buttonsOf(stack.slack.messages.find((m) => m.ts === decision.ts)!)).toEqual([]);
     expect(threadReplies(stack, root!).map((m) => m.text).join('\n')).toContain(`resolved in ServiceNow after approval by <@${APPROVER}>`);
+    await recordHistory(stack.client, incidentWorkflowId(number), 'incident-approved');
+    await recordHistory(stack.client, `incident/${number}/approval/1`, 'approval-approved');
+    await recordHistory(stack.client, `incident/${number}/resolution`, 'resolution-after-approval');
   });
 
   it("refuses a non-approver's click with an ephemeral reason and changes nothing; a double click and duplicate webhooks change nothing more", async () => {
@@ -105,6 +109,8 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     expect(clickAfter.status).toBe(200);
     expect(String((await eventually(() => stack.slack.responsesFor(clickAfter.responseUrl)[0]?.body)).text)).toContain('closed');
     expect(stack.servicenow.transitions.filter((t) => t.number === number)).toHaveLength(1); // only the person's own change
+    await recordHistory(stack.client, incidentWorkflowId(number), 'incident-finished-elsewhere');
+    await recordHistory(stack.client, `incident/${number}/approval/1`, 'approval-withdrawn');
   });
 
   it('expires without approving, after reminding the escalation target', async () => {
@@ -117,6 +123,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     expect(replies.filter((t) => t.startsWith('<!subteam^S0ONCALL> :bell: Reminder'))).toHaveLength(2);
     expect(root!.text).toContain('Decision expired');
     expect(stack.servicenow.transitions).toHaveLength(0);
+    await recordHistory(stack.client, incidentWorkflowId(number), 'incident-expired');
   });
 
   it('still asks for a decision when the agent never answers', async () => {
@@ -134,6 +141,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     await click(stack, decision, 'reject', APPROVER);
     await expect(result(stack, number)).resolves.toMatchObject({ outcome: 'rejected', decidedBy: APPROVER });
     expect(stack.servicenow.incident(number)!.state).toBe('2');
+    await recordHistory(stack.client, incidentWorkflowId(number), 'incident-no-findings-rejected');
   });
 });
 

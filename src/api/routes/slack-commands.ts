@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { SLASH_COMMANDS, USAGE, parseCommandText } from '../slack/command-text';
 import { slashCommandSchema } from '../slack/payloads';
 import { BadRequestError, readFormBody } from '../middleware/form-body';
-import type { WorkflowGateway } from '../workflow-gateway';
+import { UnknownIncidentError, type WorkflowGateway } from '../workflow-gateway';
 
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text });
 
@@ -27,6 +27,16 @@ export function slackCommandsRoute(gateway: WorkflowGateway) {
       case 'invalid':
         res.json(ephemeral(`${command.problem}\n${USAGE}`));
         return;
+      case 'status': {
+        try {
+          const status = await gateway.incidentStatus(command.incidentNumber);
+          res.json(ephemeral(`${status.incidentNumber} · P${status.priority} · ${status.stage}${status.hasFindings ? ' · findings received' : ''}`));
+        } catch (err) {
+          if (!(err instanceof UnknownIncidentError)) req.log?.error({ err }, 'status query failed');
+          res.json(ephemeral(err instanceof UnknownIncidentError ? `OpsLoop has no open investigation for ${command.incidentNumber}.` : ':warning: OpsLoop could not read the status right now; please try again.'));
+        }
+        return;
+      }
       case 'resolve': {
         try {
           await gateway.requestResolution(command.incidentNumber, {

@@ -24,3 +24,23 @@ export const blockActionsSchema = z.object({
     .min(1),
 });
 export type BlockActions = z.infer<typeof blockActionsSchema>;
+
+/** Events API envelopes OpsLoop handles: the URL check and `app_mention` callbacks. */
+export const slackEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('url_verification'), challenge: z.string().max(500) }),
+  z.object({
+    type: z.literal('event_callback'),
+    event_id: z.string().min(1).max(100),
+    event: z
+      .object({
+        type: z.string(),
+        user: z.string().optional(),
+        text: z.string().max(4000).default(''),
+        channel: z.string().optional(),
+        ts: z.string().optional(),
+        thread_ts: z.string().optional(),
+        bot_id: z.string().optional(),
+      })
+      .loose(),
+  }),
+]);

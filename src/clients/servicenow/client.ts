@@ -1,7 +1,8 @@
 import type { Incident } from '../../contracts/incident';
 import { IncidentNotFoundError, UnexpectedResponseError } from '../errors';
 import { fetchJson, type FetchFn } from '../http';
-import { INCIDENT_FIELDS, incidentListResponseSchema, incidentResponseSchema } from './schemas';
+import type { IncidentSnapshot } from '../../contracts/investigation';
+import { INCIDENT_FIELDS, SNAPSHOT_FIELDS, incidentListResponseSchema, incidentResponseSchema, snapshotListResponseSchema } from './schemas';
 
 export interface ServiceNowClientConfig {
   instanceUrl: string;
@@ -62,6 +63,33 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
       const query = new URLSearchParams({ sysparm_fields: INCIDENT_FIELDS, sysparm_exclude_reference_link: 'true' });
       const path = `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`;
       return parse(target, incidentResponseSchema, await request(target, path)).result;
+    },
+
+    /** Incidents updated at or after `since` (ServiceNow compares its UTC "YYYY-MM-DD HH:mm:ss" values). */
+    async listUpdatedSince(since: Date, limit = 500): Promise<IncidentSnapshot[]> {
+      const target = 'ServiceNow GET incidents updated recently';
+      const query = new URLSearchParams({
+        sysparm_query: `sys_updated_on>=${since.toISOString().replace('T', ' ').slice(0, 19)}^ORDERBYsys_updated_on`,
+        sysparm_fields: SNAPSHOT_FIELDS,
+        sysparm_display_value: 'false',
+        sysparm_exclude_reference_link: 'true',
+        sysparm_limit: String(limit),
+      });
+      const body = parse(target, snapshotListResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`));
+      return body.result.map((r) => ({
+        sysId: r.sys_id,
+        number: r.number,
+        shortDescription: r.short_description,
+        description: r.description,
+        priority: r.priority,
+        urgency: r.urgency,
+        impact: r.impact,
+        state: r.state,
+        assignmentGroup: r.assignment_group,
+        cmdbCi: r.cmdb_ci,
+        sysUpdatedOn: r.sys_updated_on,
+        sysModCount: r.sys_mod_count,
+      }));
     },
 
     async updateIncident(sysId: string, changes: IncidentChanges): Promise<Incident> {
