@@ -1,6 +1,9 @@
 import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { SlackClient } from '../clients/slack/client';
+import type { AuditStore } from '../audit/audit-store';
 import type { InvestigationSettings } from '../contracts/investigation';
+import type { PolicyStore } from '../policy/policy-store';
+import { createAuditActivities } from './audit';
 import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
@@ -12,6 +15,8 @@ export interface ActivityDeps {
   slack: SlackClient;
   investigator: InvestigationTrigger;
   settings: InvestigationSettings;
+  policy: PolicyStore;
+  audit: AuditStore;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
@@ -21,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSlackActivities(deps.slack),
     ...createInvestigationActivities(deps),
     ...createTemporalActivities(),
+    ...createAuditActivities(deps.audit),
   });
 }
 

@@ -1,5 +1,7 @@
 import type { InvestigationRequest } from '../contracts/findings';
 import type { InvestigationSettings } from '../contracts/investigation';
+import { approvalRuleFor } from '../policy/authorize';
+import type { PolicyStore } from '../policy/policy-store';
 
 /** The part of the Investigator port activities need (see src/clients/agent/investigator.ts). */
 export interface InvestigationTrigger {
@@ -7,11 +9,26 @@ export interface InvestigationTrigger {
   requestInvestigation(request: InvestigationRequest): Promise<void>;
 }
 
-export function createInvestigationActivities(deps: { investigator: InvestigationTrigger; settings: InvestigationSettings }) {
+/** Who may approve an incident of this priority, and how many of them, under the policy in force now. */
+export function approvalSettings(policyStore: PolicyStore, priority: string | undefined) {
+  const policy = policyStore.current();
+  const rule = approvalRuleFor(policy, priority);
   return {
-    /** Read through an activity so the values are recorded in history and replays see the same ones. */
-    getInvestigationSettings(): Promise<InvestigationSettings> {
-      return Promise.resolve(deps.settings);
+    approvers: [...new Set([...policy.roles.approver.users, ...policy.roles.admin.users])],
+    approverGroups: [...new Set([...policy.roles.approver.groups, ...policy.roles.admin.groups])],
+    requiredApprovals: rule.approvals,
+    requesterMayApprove: rule.requesterMayApprove,
+  };
+}
+
+export function createInvestigationActivities(deps: { investigator: InvestigationTrigger; settings: InvestigationSettings; policy: PolicyStore }) {
+  return {
+    /**
+     * Read through an activity so the values (including the approval rule from the policy at this moment) are
+     * recorded in history: replays, and decisions already pending, never see a later policy.
+     */
+    getInvestigationSettings(priority?: string): Promise<InvestigationSettings> {
+      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority) });
     },
 
     async requestInvestigation(request: InvestigationRequest): Promise<{ investigator: string }> {

@@ -1,7 +1,7 @@
 import type { Incident } from '../contracts/incident';
 import { IncidentState, isFinishedState } from '../contracts/incident-state';
 import type { ServiceNowClient } from '../clients/servicenow/client';
-import type { IncidentSnapshot } from '../contracts/investigation';
+import type { IncidentSnapshot, NewIncident } from '../contracts/investigation';
 
 export interface ResolveIncidentInput {
   sysId: string;
@@ -27,8 +27,17 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
       return servicenow.getIncidentByNumber(incidentNumber);
     },
 
+    /** The whole incident as an investigation needs it; throws IncidentNotFoundError for an unknown number. */
+    async readIncidentSnapshot(incidentNumber: string): Promise<IncidentSnapshot> {
+      return servicenow.getSnapshotByNumber(incidentNumber);
+    },
+
     async readIncident(sysId: string): Promise<Incident> {
       return servicenow.getIncident(sysId);
+    },
+
+    async createIncident(fields: NewIncident): Promise<IncidentSnapshot> {
+      return servicenow.createIncident(fields);
     },
 
     async addWorkNote(sysId: string, note: string): Promise<void> {

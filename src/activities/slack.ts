@@ -27,6 +27,10 @@ export function createSlackActivities(slack: SlackClient) {
       return (await slack.postMessage(request.thread.channel, { ...message, threadTs: request.thread.ts })).ts;
     },
 
+    async refreshApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string, messageTs: string, approvedBy: string[]): Promise<void> {
+      await slack.updateMessage(request.thread.channel, messageTs, approvalMessage(request, approvalWorkflowId, undefined, approvedBy));
+    },
+
     async closeApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string, messageTs: string, outcome: ApprovalOutcome): Promise<void> {
       await slack.updateMessage(request.thread.channel, messageTs, approvalMessage(request, approvalWorkflowId, outcome));
     },

@@ -23,6 +23,10 @@ export function createTemporalActivities() {
       }
     },
 
+    async startInvestigationOf(incident: IncidentSnapshot, requestedBy: string): Promise<void> {
+      await deliverIncidentEvent(getClient(), activityInfo().taskQueue, incident, requestedBy);
+    },
+
     /** Feeds incidents through the same signalWithStart path as the webhook; returns how many were accepted. */
     async deliverIncidentEvents(incidents: IncidentSnapshot[]): Promise<{ accepted: number; closed: number }> {
       let accepted = 0;

@@ -9,6 +9,7 @@ import { serviceNowWebhookRoute } from './routes/servicenow-webhook';
 import { slackCommandsRoute } from './routes/slack-commands';
 import { slackEventsRoute } from './routes/slack-events';
 import { slackInteractionsRoute, type Responder } from './routes/slack-interactions';
+import type { CommandDeps } from './commands';
 import type { WorkflowGateway } from './workflow-gateway';
 
 declare module 'express-serve-static-core' {
@@ -17,7 +18,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export interface AppDeps {
+export interface AppDeps extends CommandDeps {
   gateway: WorkflowGateway;
   slackSigningSecrets: readonly string[];
   /** What the Business Rule presents to /webhooks/servicenow (current, then previous during rotation). */
@@ -78,9 +79,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.post('/slack/commands', raw, slack, asyncRoute(slackCommandsRoute(deps.gateway)));
-  app.post('/slack/events', raw, slack, asyncRoute(slackEventsRoute(deps.gateway)));
-  app.post('/slack/interactions', raw, slack, asyncRoute(slackInteractionsRoute(deps.gateway, deps.respond)));
+  app.post('/slack/commands', raw, slack, asyncRoute(slackCommandsRoute(deps)));
+  app.post('/slack/events', raw, slack, asyncRoute(slackEventsRoute(deps)));
+  app.post('/slack/interactions', raw, slack, asyncRoute(slackInteractionsRoute(deps)));
   app.post(
     '/webhooks/servicenow',
     rawWebhook,

@@ -2,7 +2,13 @@ import { Client, Connection } from '@temporalio/client';
 import { loadApiConfig, loadOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createLogger } from '../log';
+import { createAuditStore } from '../audit/create-audit-store';
+import { dataDir } from '../local/data-dir';
+import { createGroupResolver } from '../policy/group-resolver';
+import { createPolicyStore } from '../policy/policy-store';
+import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';
 import { createApp } from './app';
+import { createApiSlack } from './slack/slack-web';
 import { createResponder } from './respond';
 import { createWorkflowGateway } from './workflow-gateway';
 
@@ -12,6 +18,11 @@ async function main(): Promise<void> {
   const cfg = loadOrExit(() => loadApiConfig());
   const logger = createLogger({ level: cfg.LOG_LEVEL, name: 'opsloop-api' });
   // Connect before listening: Slack's 3 s budget has no room for a first connection.
+  const policy = createPolicyStore({ file: cfg.OPSLOOP_POLICY_FILE });
+  reloadPolicyOnSighup(policy, logger);
+  const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
+  const slack = cfg.SLACK_BOT_TOKEN ? createApiSlack({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL }) : undefined;
+  if (!slack) logger.warn('SLACK_BOT_TOKEN is not set for the API: modals are off and policy user groups grant nothing');
   const connection = await Connection.connect(temporalConnectionOptions(cfg));
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   const app = createApp({
@@ -20,6 +31,10 @@ async function main(): Promise<void> {
     serviceNowWebhookSecrets: present(cfg.SERVICENOW_WEBHOOK_SECRET),
     agentCallbackSecrets: present(cfg.AGENT_CALLBACK_SECRET),
     respond: createResponder(),
+    policy,
+    audit,
+    slack,
+    groupsOf: createGroupResolver(() => policy.current(), slack?.groupMembers),
     logger,
   });
   const server = app.listen(cfg.PORT, () => {
@@ -27,7 +42,7 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     server.close(() => {
-      void connection.close().finally(() => process.exit(0));
+      void Promise.all([connection.close(), audit.close()]).finally(() => process.exit(0));
     });
   };
   process.once('SIGTERM', stop);

@@ -2,10 +2,11 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUp
 import type { SlackMentionInput } from '../contracts/slack-mention';
 import type { DecisionInput } from '../contracts/decision';
 import type { Findings } from '../contracts/findings';
-import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigation';
+import type { IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
+import { OpsRequester, OpsStage } from '../contracts/search-attributes';
 import type { ResolutionRequest } from '../contracts/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
-import { deliverIncidentEvent, requestResolution } from '../temporal/incident-delivery';
+import { deliverIncidentEvent, requestResolution, startInvestigation } from '../temporal/incident-delivery';
 import { decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../workflows/messages';
 
 /** Thrown when a request names an incident OpsLoop has no running workflow for. */
@@ -32,6 +33,21 @@ export interface WorkflowGateway {
   incidentStatus(incidentNumber: string): Promise<IncidentStatus>;
   /** Starts the mention's workflow once per Slack event_id; `duplicate` for a redelivery. */
   handleMention(input: SlackMentionInput): Promise<'started' | 'duplicate'>;
+  investigate(incidentNumber: string, requestedBy: string): Promise<{ workflowId: string }>;
+  /** `/ops approve|reject INC…`: the decision goes to the incident's pending approval. */
+  decideForIncident(incidentNumber: string, decision: DecisionInput): Promise<{ choice: string }>;
+  /** Recent runs in a channel or asked for by a person, newest first. */
+  jobs(channelId: string, userId: string, limit?: number): Promise<JobSummary[]>;
+  /** Starts the workflow that creates the incident from `/ops incident`'s modal; keyed by the view id. */
+  openIncident(viewId: string, input: OpenIncidentInput): Promise<void>;
+}
+
+export interface JobSummary {
+  workflowId: string;
+  type: string;
+  status: string;
+  stage?: string;
+  startTime: Date;
 }
 
 /**
@@ -90,6 +106,7 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
             args: [input],
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             staticSummary: `Slack mention by ${input.userId}: ${input.request.kind}`,
+            typedSearchAttributes: [{ key: OpsRequester, value: input.userId }],
           }),
         );
       } catch (err) {
@@ -97,6 +114,49 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
         throw err;
       }
       return 'started';
+    },
+
+    investigate: (incidentNumber, requestedBy) => within(budgetMs, () => startInvestigation(client, taskQueue, incidentNumber, requestedBy)),
+
+    async decideForIncident(incidentNumber, decision) {
+      const status = await this.incidentStatus(incidentNumber);
+      if (!status.pendingApproval) throw new DecisionRefusedError(`${incidentNumber} has no decision waiting (stage: ${status.stage}).`);
+      return this.decide(status.pendingApproval.workflowId, decision, `${status.pendingApproval.workflowId}:${decision.userId}`);
+    },
+
+    async jobs(channelId, userId, limit = 10) {
+      const query = `SlackChannel = "${channelId.replace(/"/g, '')}" OR OpsRequester = "${userId.replace(/"/g, '')}"`;
+      const jobs: JobSummary[] = [];
+      await within(budgetMs, async () => {
+        for await (const run of client.workflow.list({ query, pageSize: limit })) {
+          jobs.push({
+            workflowId: run.workflowId,
+            type: run.type,
+            status: run.status.name,
+            stage: run.typedSearchAttributes.get(OpsStage),
+            startTime: run.startTime,
+          });
+          if (jobs.length >= limit) break;
+        }
+      });
+      return jobs.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
+    },
+
+    async openIncident(viewId, input) {
+      try {
+        await within(budgetMs, () =>
+          client.workflow.start('openIncident', {
+            workflowId: `slack-view/${viewId}`,
+            taskQueue,
+            args: [input],
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            typedSearchAttributes: [{ key: OpsRequester, value: input.requestedBy }],
+            staticSummary: `New incident from Slack: ${input.fields.short_description.slice(0, 100)}`,
+          }),
+        );
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
     },
 
     async incidentStatus(incidentNumber) {

@@ -26,6 +26,9 @@ const temporalShape = {
   TEMPORAL_TLS_KEY: optional(z.string()),
   TEMPORAL_API_KEY: optional(z.string()),
   TEMPORAL_UI_URL: optional(url).default('http://localhost:8233'),
+  OPSLOOP_POLICY_FILE: z.string({ message: 'required: the authorization policy (see policy.example.yaml)' }).min(1),
+  DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  OPSLOOP_DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 };
 
@@ -34,6 +37,9 @@ const apiShape = {
   PORT: optional(port).default(3000),
   SLACK_SIGNING_SECRET: z.string({ message: 'required (the Slack app signing secret)' }).min(1),
   SLACK_PREVIOUS_SIGNING_SECRET: optional(z.string()),
+  /** Optional in the API: lets it open modals (views.open) and resolve user groups (usergroups.users.list). */
+  SLACK_BOT_TOKEN: optional(z.string()),
+  SLACK_API_URL: optional(url).default('https://slack.com/api/'),
   SERVICENOW_WEBHOOK_SECRET: z.string({ message: 'required (what the Business Rule presents to /webhooks/servicenow)' }).min(16, 'must be at least 16 characters'),
   AGENT_CALLBACK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
 };
@@ -51,8 +57,6 @@ const workerShape = {
   AGENT_WEBHOOK_URL: optional(url),
   AGENT_WEBHOOK_SECRET: optional(z.string()),
   AGENT_AUTH: optional(z.enum(['hmac', 'apikey'])).default('hmac'),
-  /** Slack user ids allowed to approve resolutions (comma-separated). The policy file (OPSLOOP_POLICY_FILE) will supersede this. */
-  OPSLOOP_APPROVERS: optional(z.string()).default(''),
   OPSLOOP_ESCALATION_TARGET: optional(z.string()),
   OPSLOOP_FINDINGS_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(15 * 60_000),
   OPSLOOP_APPROVAL_REMINDER_MS: optional(z.coerce.number().int().positive()).default(30 * 60_000),

@@ -13,8 +13,15 @@ export interface ApprovalRequest {
   /** Markdown shown to the approver (e.g. the findings). */
   evidence: string;
   choices: DecisionChoice[];
-  /** Slack user ids allowed to decide. */
+  /** Slack user ids allowed to decide ("*": anyone). */
   approvers: string[];
+  /** Slack user groups whose members may decide. */
+  approverGroups?: string[];
+  /** Distinct approvals needed before the outcome is `approved` (default 1). A single reject ends it. */
+  requiredApprovals?: number;
+  /** Who asked; unless `requesterMayApprove`, they cannot approve their own request. */
+  requester?: string;
+  requesterMayApprove?: boolean;
   thread: { channel: string; ts: string };
   reminderIntervalMs: number;
   expiryMs: number;
@@ -28,10 +35,14 @@ export interface DecisionInput {
   userName?: string;
   /** When the person clicked (Slack's action_ts as ISO time); workflows keep no wall clock of their own. */
   clickedAt?: string;
+  /** The person's Slack user groups, resolved by the API. */
+  groups?: string[];
+  /** Where the decision came from, for the audit trail. */
+  source?: 'button' | 'slash-command' | 'mention';
 }
 
 export type ApprovalOutcome =
-  | { outcome: 'approved' | 'rejected' | 'escalated'; by: string; at?: string }
+  | { outcome: 'approved' | 'rejected' | 'escalated'; by: string; at?: string; approvers?: string[] }
   | { outcome: 'expired' }
   | { outcome: 'withdrawn'; reason: string };
 

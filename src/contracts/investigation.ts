@@ -23,7 +23,13 @@ export interface InvestigationSettings {
   /** e.g. http://localhost:8233/namespaces/default */
   webUiNamespaceUrl: string;
   findingsTimeoutMs: number;
+  /** Slack user ids who may approve ("*": anyone); from the policy when the investigation asks. */
   approvers: string[];
+  /** Slack user groups whose members may approve. Absent in histories recorded before the policy existed. */
+  approverGroups?: string[];
+  /** Distinct approvals needed (policy rule for the incident's priority); absent means 1. */
+  requiredApprovals?: number;
+  requesterMayApprove?: boolean;
   reminderIntervalMs: number;
   expiryMs: number;
   /** Who to mention on reminders and escalation, e.g. "<!subteam^S0123>" or "<@U0123>". */
@@ -32,7 +38,11 @@ export interface InvestigationSettings {
 }
 
 export interface IncidentInvestigationInput {
-  incident: IncidentSnapshot;
+  /** Absent when a person asked to investigate an existing incident: the workflow reads it from ServiceNow. */
+  incident?: IncidentSnapshot;
+  incidentNumber?: string;
+  /** Who asked for the investigation from Slack (`/ops investigate`); they may not approve it unless the policy says so. */
+  requestedBy?: string;
 }
 
 export type InvestigationOutcome = 'resolved' | 'rejected' | 'expired' | 'finished-elsewhere' | 'failed';
@@ -55,4 +65,21 @@ export interface IncidentStatus {
   priority: string;
   thread?: ThreadRef;
   hasFindings: boolean;
+  findingsSummary?: string;
+  /** The approval currently waiting, if any. */
+  pendingApproval?: { workflowId: string; approvers: string[]; requiredApprovals: number };
+}
+
+/** What `/ops incident` asks for in its modal. */
+export interface NewIncident {
+  short_description: string;
+  description: string;
+  priority: string;
+  cmdb_ci: string;
+}
+
+export interface OpenIncidentInput {
+  fields: NewIncident;
+  requestedBy: string;
+  channelId?: string;
 }

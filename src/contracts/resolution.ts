@@ -11,6 +11,11 @@ export const resolutionRequestSchema = z.object({
   replyIn: z.object({ channel: z.string(), ts: z.string() }).optional(),
   /** Slack's event_id for mentions: a redelivered event joins as the same requester. */
   eventId: z.string().optional(),
+  /** What the person typed or entered in the resolve modal, for the audit trail and the close notes. */
+  text: z.string().max(4000).optional(),
+  source: z.enum(['slash-command', 'mention', 'modal', 'button']).optional(),
+  closeCode: z.string().max(100).optional(),
+  closeNotes: z.string().max(4000).optional(),
 });
 export type ResolutionRequest = z.infer<typeof resolutionRequestSchema>;
 

@@ -4,9 +4,11 @@ export const IncidentNumber = defineSearchAttributeKey('IncidentNumber', SearchA
 export const IncidentPriority = defineSearchAttributeKey('IncidentPriority', SearchAttributeType.KEYWORD);
 export const OpsStage = defineSearchAttributeKey('OpsStage', SearchAttributeType.KEYWORD);
 export const SlackChannel = defineSearchAttributeKey('SlackChannel', SearchAttributeType.KEYWORD);
+/** The Slack user who asked for the run (for `/ops jobs`). */
+export const OpsRequester = defineSearchAttributeKey('OpsRequester', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute OpsLoop writes; the dev server and clusters must have them registered. */
-export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel];
+export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel, OpsRequester];
 
 export const OPS_STAGES = [
   'investigating',

@@ -5,6 +5,9 @@ import { startFakeAgent, type FakeAgent } from '../sandbox/fake-agent';
 import { runIncidentDemo } from '../sandbox/incident-demo';
 import { startFakeServiceNow, type FakeServiceNow } from '../sandbox/fake-servicenow';
 import { startFakeSlack, type FakeSlack } from '../sandbox/fake-slack';
+import { sandboxUsers, startSandboxConsole } from '../sandbox/console';
+import { writeFileSync } from 'node:fs';
+import { sandboxPolicy } from '../policy/sandbox-policy';
 import { startEntryPoint, waitForHttp, type RunningChild } from './child-process';
 import { startDevServer, type DevServer } from './dev-server';
 import { DEFAULT_DATA_DIR } from './paths';
@@ -80,9 +83,15 @@ async function main(): Promise<number> {
         SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
         SLACK_API_URL: `${slack.url}/api/`,
         SLACK_INCIDENT_CHANNEL: 'C0INCIDENTS',
-        OPSLOOP_APPROVERS: env.OPSLOOP_APPROVERS ?? demoApprover,
       });
     }
+    if (!env.OPSLOOP_POLICY_FILE) {
+      // The permissive sandbox policy: everyone operates, the demo user approves (see policy.example.yaml for real use).
+      const policyFile = join(dataDir, 'sandbox-policy.json');
+      writeFileSync(policyFile, JSON.stringify(sandboxPolicy([demoApprover]), null, 2));
+      childEnv.OPSLOOP_POLICY_FILE = policyFile;
+    }
+    childEnv.OPSLOOP_DATA_DIR = dataDir;
     if (sandboxServiceNow) {
       const credentials = { username: 'opsloop.integration', password: randomBytes(12).toString('hex') };
       // Incident workflow ids outlive a run in .data/: new sandbox incidents get numbers no earlier run used.
@@ -115,9 +124,19 @@ async function main(): Promise<number> {
     const api: RunningChild = startEntryPoint('api', 'src/api/main.ts', childEnv, print);
     stoppers.push(api.stop);
     await waitForHttp(`${apiUrl}/healthz`, 60_000, () => api.process.exitCode !== null);
+    // Its own loopback port: the console reads the fakes' memory, which lives in this process, not the API's.
+    const sandboxConsole =
+      slack && servicenow
+        ? await startSandboxConsole(
+            { slack, servicenow, apiUrl, signingSecret: String(childEnv.SLACK_SIGNING_SECRET), webUiUrl: uiUrl, namespace: env.TEMPORAL_NAMESPACE, users: sandboxUsers([demoApprover], { [demoApprover]: 'demo.sre' }) },
+            Number(env.OPSLOOP_CONSOLE_PORT ?? apiPort + 1),
+          )
+        : undefined;
+    if (sandboxConsole) stoppers.push(sandboxConsole.close);
 
     print('');
     print('OpsLoop is running.');
+    if (sandboxConsole) print(`  sandbox console    ${sandboxConsole.url}  ← open this to click an incident through the loop`);
     print(`  API                ${apiUrl}  (Slack: ${apiUrl}/slack/commands)`);
     print(`  Temporal Web UI    ${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows`);
     if (slack) print(`  sandbox Slack      ${slack.url}/api/`);

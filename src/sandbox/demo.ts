@@ -25,11 +25,11 @@ export async function runResolveDemo(o: DemoOptions): Promise<DemoResult> {
   const workflowId = resolutionWorkflowId(o.incidentNumber);
   const before = o.servicenow.incident(o.incidentNumber);
   o.print(`Demo: ${o.incidentNumber} "${before?.short_description ?? '?'}" is in state ${before?.state ?? '?'} in the sandbox ServiceNow.`);
-  o.print(`Demo: sandbox user demo.sre types \`/ops resolve ${o.incidentNumber}\` (signed like Slack would)…`);
+  o.print(`Demo: sandbox user demo.sre types \`/ops resolve ${o.incidentNumber} Restarted the connection pool\` (signed like Slack would)…`);
   const responseUrl = o.slack.newResponseUrl();
   const ack = await sendSlashCommand(o.apiUrl, o.signingSecret, {
     command: '/ops',
-    text: `resolve ${o.incidentNumber}`,
+    text: `resolve ${o.incidentNumber} Restarted the connection pool`,
     userId: 'U0DEMOSRE',
     userName: 'demo.sre',
     channelId: 'C0INCIDENTS',

@@ -53,6 +53,8 @@ export interface FakeServiceNow extends Served {
   /** Every event the simulated Business Rule posted, with OpsLoop's answer. */
   deliveries: BusinessRuleDelivery[];
   incident(number: string): FakeIncident | undefined;
+  /** Every incident, in creation order (for the sandbox console). */
+  incidents(): FakeIncident[];
   /** The number the next created incident will get. */
   nextIncidentNumber(): string;
   /** Creates an incident (as a person in ServiceNow would); the Business Rule fires when one is installed. */
@@ -236,6 +238,7 @@ export async function startFakeServiceNow(options: {
     transitions,
     deliveries,
     incident: (number) => [...incidents.values()].find((i) => i.number === number),
+    incidents: () => [...incidents.values()],
     nextIncidentNumber: () => `INC${String(nextNumber).padStart(7, '0')}`,
     createIncident,
     updateIncident(number, changes) {

@@ -26,6 +26,10 @@ export interface ChannelMessage {
 
 export interface FakeSlack extends Served {
   faults: Faults;
+  /** Modals opened with views.open, newest last. */
+  views: { id: string; triggerId: string; view: Record<string, unknown> }[];
+  /** Slack user groups for usergroups.users.list: group id → member user ids. */
+  userGroups: Map<string, string[]>;
   calls: SlackCall[];
   responses: ResponseUrlPost[];
   messages: ChannelMessage[];
@@ -63,6 +67,8 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
   const calls: SlackCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const messages: ChannelMessage[] = [];
+  const views: FakeSlack['views'] = [];
+  const userGroups = new Map<string, string[]>();
   const faults = createFaults();
   let clock = 1_700_000_000;
   const nextTs = () => `${++clock}.${String(messages.length).padStart(6, '0')}`;
@@ -128,6 +134,22 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
       case 'chat.getPermalink':
         res.json({ ok: true, channel, permalink: `${baseUrl}/archives/${channel}/p${str(args.message_ts).replace('.', '')}` });
         return;
+      case 'views.open': {
+        const view = args.view as Record<string, unknown> | undefined;
+        if (!str(args.trigger_id) || !view) {
+          res.json({ ok: false, error: 'invalid_arguments' });
+          return;
+        }
+        const opened = { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, triggerId: str(args.trigger_id), view };
+        views.push(opened);
+        res.json({ ok: true, view: { ...view, id: opened.id } });
+        return;
+      }
+      case 'usergroups.users.list': {
+        const users = userGroups.get(str(args.usergroup));
+        res.json(users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' });
+        return;
+      }
       case 'chat.postEphemeral':
         res.json({ ok: true, message_ts: nextTs() });
         return;
@@ -144,6 +166,8 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
     calls,
     responses,
     messages,
+    views,
+    userGroups,
     newResponseUrl: () => `${baseUrl}/response/${randomBytes(12).toString('hex')}`,
     responsesFor: (responseUrl) => responses.filter((r) => responseUrl.endsWith(`/response/${r.token}`)),
   };

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { IncidentSnapshot } from '../contracts/investigation';
 import { DEFAULT_CLOSE_CODE, type ResolutionRequest } from '../contracts/resolution';
-import { IncidentNumber, IncidentPriority, OpsStage } from '../contracts/search-attributes';
+import { IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
 import { incidentWorkflowId, resolutionWorkflowId } from '../contracts/workflow-ids';
 import type { incidentInvestigation } from '../workflows/incident-investigation';
 import { incidentUpdatedSignal, resolutionRequestedSignal } from '../workflows/messages';
@@ -17,13 +17,14 @@ export async function deliverIncidentEvent(
   client: Client,
   taskQueue: string,
   incident: IncidentSnapshot,
+  requestedBy?: string,
 ): Promise<{ workflowId: string; status: 'accepted' | 'closed' }> {
   const workflowId = incidentWorkflowId(incident.number);
   try {
     await client.workflow.signalWithStart<typeof incidentInvestigation, [IncidentSnapshot]>('incidentInvestigation', {
       workflowId,
       taskQueue,
-      args: [{ incident }],
+      args: [{ incident, requestedBy }],
       signal: incidentUpdatedSignal,
       signalArgs: [incident],
       // A finished investigation is not reopened by later edits in ServiceNow; a failed one may be retried.
@@ -32,6 +33,7 @@ export async function deliverIncidentEvent(
         { key: IncidentNumber, value: incident.number },
         { key: IncidentPriority, value: incident.priority },
         { key: OpsStage, value: 'investigating' },
+        ...(requestedBy ? [{ key: OpsRequester, value: requestedBy }] : []),
       ],
       staticSummary: `${incident.number} · P${incident.priority} · ${incident.shortDescription.slice(0, 120)}`,
     });
@@ -54,8 +56,29 @@ export async function requestResolution(client: Client, taskQueue: string, incid
     typedSearchAttributes: [
       { key: IncidentNumber, value: incidentNumber },
       { key: OpsStage, value: 'resolving' },
+      { key: OpsRequester, value: request.slackUserId },
+      ...(request.channelId ? [{ key: SlackChannel, value: request.channelId }] : []),
     ],
     staticSummary: `${incidentNumber} · resolve · requested in Slack by ${request.slackUserName ?? request.slackUserId}`,
+  });
+  return { workflowId };
+}
+
+/** `/ops investigate INC…`: starts the loop for an existing incident (read from ServiceNow by the workflow). */
+export async function startInvestigation(client: Client, taskQueue: string, incidentNumber: string, requestedBy: string): Promise<{ workflowId: string }> {
+  const workflowId = incidentWorkflowId(incidentNumber);
+  await client.workflow.start<typeof incidentInvestigation>('incidentInvestigation', {
+    workflowId,
+    taskQueue,
+    args: [{ incidentNumber, requestedBy }],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    typedSearchAttributes: [
+      { key: IncidentNumber, value: incidentNumber },
+      { key: OpsStage, value: 'investigating' },
+      { key: OpsRequester, value: requestedBy },
+    ],
+    staticSummary: `${incidentNumber} · investigation requested in Slack by ${requestedBy}`,
   });
   return { workflowId };
 }

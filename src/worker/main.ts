@@ -11,6 +11,10 @@ import { createLogger } from '../log';
 import { createWorker } from './create-worker';
 import { ensureReconcileSchedule } from './reconcile-schedule';
 import { investigationSettings } from './settings';
+import { createAuditStore } from '../audit/create-audit-store';
+import { dataDir } from '../local/data-dir';
+import { createPolicyStore } from '../policy/policy-store';
+import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';
 
 /** Maps our pino level onto the SDK's logger, which knows fewer levels. */
 function sdkLogLevel(level: string): LogLevel {
@@ -24,6 +28,9 @@ async function main(): Promise<void> {
   const cfg = loadOrExit(() => loadWorkerConfig());
   const log = createLogger({ level: cfg.LOG_LEVEL, name: 'opsloop-worker' });
   Runtime.install({ logger: new DefaultLogger(sdkLogLevel(cfg.LOG_LEVEL)) });
+  const policy = createPolicyStore({ file: cfg.OPSLOOP_POLICY_FILE });
+  reloadPolicyOnSighup(policy, log);
+  const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
   const activities = createActivities({
     servicenow: createServiceNowClient({
       instanceUrl: cfg.SERVICENOW_INSTANCE_URL,
@@ -41,6 +48,8 @@ async function main(): Promise<void> {
         })
       : noInvestigator,
     settings: investigationSettings(cfg),
+    policy,
+    audit,
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
   const worker = await createWorker({
@@ -60,6 +69,7 @@ async function main(): Promise<void> {
   // The SDK's Runtime shuts workers down on SIGINT/SIGTERM; run() resolves once in-flight work has drained.
   await worker.run();
   await connection.close();
+  await audit.close();
   log.info('worker stopped');
 }
 

@@ -1,14 +1,14 @@
 import type { WorkerConfig } from '../config/env';
 import type { InvestigationSettings } from '../contracts/investigation';
 
-/** What investigations read from the worker's configuration. */
+/** What investigations read from the worker's configuration (the approval rule is added from the policy per incident). */
 export function investigationSettings(cfg: WorkerConfig): InvestigationSettings {
   return {
     slackChannel: cfg.SLACK_INCIDENT_CHANNEL,
     serviceNowUrl: cfg.SERVICENOW_INSTANCE_URL.replace(/\/+$/, ''),
     webUiNamespaceUrl: `${cfg.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${cfg.TEMPORAL_NAMESPACE}`,
     findingsTimeoutMs: cfg.OPSLOOP_FINDINGS_TIMEOUT_MS,
-    approvers: cfg.OPSLOOP_APPROVERS.split(',').map((u) => u.trim()).filter(Boolean),
+    approvers: [],
     reminderIntervalMs: cfg.OPSLOOP_APPROVAL_REMINDER_MS,
     expiryMs: cfg.OPSLOOP_APPROVAL_EXPIRY_MS,
     escalationTarget: cfg.OPSLOOP_ESCALATION_TARGET,

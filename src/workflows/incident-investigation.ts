@@ -23,6 +23,7 @@ import { IncidentNumber, IncidentPriority, OpsStage, SlackChannel, type OpsStage
 import { approvalWorkflowId, resolutionWorkflowId } from '../contracts/workflow-ids';
 import { humanApproval } from './human-approval';
 import { findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from './messages';
+import { recordAudit } from './audit-trail';
 import { agent, settings as settingsActivity, servicenow, slack } from './proxies';
 import { resolution } from './resolution';
 
@@ -57,13 +58,14 @@ function closeNotesOf(findings: Findings | undefined, approver: string): string 
  * incident was finished elsewhere. Reads like DESIGN.md §1.
  */
 export async function incidentInvestigation(input: IncidentInvestigationInput): Promise<InvestigationResult> {
-  let incident: IncidentSnapshot = input.incident;
+  let incident: IncidentSnapshot = input.incident ?? (await servicenow.readIncidentSnapshot(String(input.incidentNumber)));
   const number = incident.number;
   let findings: Findings | undefined;
   let stage: OpsStageValue = 'investigating';
   let root: ThreadRef | undefined;
   let cfg: InvestigationSettings | undefined;
   let stageDetail = '';
+  let pendingApproval: { workflowId: string; approvers: string[]; requiredApprovals: number } | undefined;
 
   setHandler(incidentUpdatedSignal, (update) => {
     // Deliveries repeat and arrive out of order (Business Rules, the reconcile schedule): only newer versions count.
@@ -73,7 +75,15 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
   setHandler(findingsReceivedSignal, (received) => {
     findings ??= received;
   });
-  setHandler(incidentStatusQuery, () => ({ incidentNumber: number, stage, priority: incident.priority, thread: root, hasFindings: findings !== undefined }));
+  setHandler(incidentStatusQuery, () => ({
+    incidentNumber: number,
+    stage,
+    priority: incident.priority,
+    thread: root,
+    hasFindings: findings !== undefined,
+    findingsSummary: findings?.summary.slice(0, 300),
+    pendingApproval,
+  }));
 
   const finishedElsewhere = () => isFinishedState(incident.state);
   const runUrl = (c: InvestigationSettings) =>
@@ -100,8 +110,10 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
     if (root && cfg) await slack.updateIncidentRoot(root, view(cfg));
   };
   const finish = async (outcome: InvestigationResult['outcome'], next: OpsStageValue, detail: string, decidedBy?: string) => {
+    pendingApproval = undefined;
     await enterStage(next, detail);
     if (root) await slack.postThreadNote(root, detail);
+    await recordAudit('outcome', { source: 'workflow', action: 'investigation-outcome', incidentNumber: number, actorId: decidedBy, result: outcome, reason: detail });
     return { incidentNumber: number, outcome, decidedBy };
   };
 
@@ -111,7 +123,14 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
     return { incidentNumber: number, outcome: 'finished-elsewhere' };
   }
 
-  cfg = await settingsActivity.getInvestigationSettings();
+  cfg = await settingsActivity.getInvestigationSettings(incident.priority);
+  await recordAudit('opened', {
+    source: input.requestedBy ? 'slash-command' : 'webhook',
+    action: 'investigate',
+    actorId: input.requestedBy,
+    incidentNumber: number,
+    result: 'accepted',
+  });
   await enterStage('investigating', 'Asking the investigator.');
   const posted = await slack.postIncidentRoot(cfg.slackChannel, view(cfg));
   root = { channel: posted.channel, ts: posted.ts };
@@ -146,6 +165,10 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
       evidence: evidenceOf(findings, cfg.findingsTimeoutMs),
       choices: round < MAX_APPROVAL_ROUNDS ? ['approve', 'reject', 'escalate'] : ['approve', 'reject'],
       approvers: cfg.approvers,
+      approverGroups: cfg.approverGroups,
+      requiredApprovals: cfg.requiredApprovals,
+      requester: input.requestedBy,
+      requesterMayApprove: cfg.requesterMayApprove,
       thread: root,
       reminderIntervalMs: cfg.reminderIntervalMs,
       expiryMs: cfg.expiryMs,
@@ -160,6 +183,7 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
         { key: OpsStage, value: 'awaiting-decision' },
       ],
     });
+    pendingApproval = { workflowId: approvalWorkflowId(number, round), approvers: cfg.approvers, requiredApprovals: cfg.requiredApprovals ?? 1 };
     let outcome: ApprovalOutcome | undefined;
     let approvalError: unknown;
     void approval.result().then(

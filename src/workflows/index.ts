@@ -3,3 +3,4 @@ export { incidentInvestigation } from './incident-investigation';
 export { reconcileIncidents } from './reconcile-incidents';
 export { resolution } from './resolution';
 export { slackMention } from './slack-mention';
+export { openIncident } from './open-incident';

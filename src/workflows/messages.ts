@@ -23,3 +23,11 @@ export const decideUpdate = defineUpdate<{ choice: DecisionChoice }, [DecisionIn
 
 /** The question no longer applies (e.g. the incident was resolved in ServiceNow meanwhile). */
 export const withdrawApprovalSignal = defineSignal<[string]>('withdrawApproval');
+
+export interface ApprovalStatus {
+  approvers: string[];
+  requiredApprovals: number;
+  approvedBy: string[];
+  outcome?: string;
+}
+export const approvalStatusQuery = defineQuery<ApprovalStatus>('approvalStatus');

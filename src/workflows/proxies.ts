@@ -7,7 +7,7 @@ import type { Activities } from '../activities';
  * bounds how long a flapping system can hold an incident.
  */
 export const servicenow = proxyActivities<
-  Pick<Activities, 'findIncident' | 'readIncident' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
+  Pick<Activities, 'findIncident' | 'readIncident' | 'readIncidentSnapshot' | 'createIncident' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
 >({
   startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '15m',
@@ -15,7 +15,10 @@ export const servicenow = proxyActivities<
 });
 
 export const slack = proxyActivities<
-  Pick<Activities, 'respondToRequester' | 'postIncidentRoot' | 'updateIncidentRoot' | 'postThreadNote' | 'postApprovalRequest' | 'closeApprovalRequest'>
+  Pick<
+    Activities,
+    'respondToRequester' | 'postIncidentRoot' | 'updateIncidentRoot' | 'postThreadNote' | 'postApprovalRequest' | 'refreshApprovalRequest' | 'closeApprovalRequest'
+  >
 >({
   startToCloseTimeout: '15s',
   // response_url works for 30 minutes after the command; retrying longer than that is pointless.
@@ -33,8 +36,15 @@ export const settings = proxyActivities<Pick<Activities, 'getInvestigationSettin
   startToCloseTimeout: '10s',
 });
 
-export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents'>>({
+export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf'>>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>({
+  startToCloseTimeout: '10s',
+  // The audit trail must not be lost: keep trying (a database restart, say) for an hour.
+  scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });

@@ -13,6 +13,7 @@ import { IncidentState, incidentStateLabel, isFinishedState } from '../contracts
 import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
 import { IncidentNumber, IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
 import { resolutionRequestedSignal, resolutionStageQuery } from './messages';
+import { recordAudit } from './audit-trail';
 import { servicenow, slack } from './proxies';
 
 const who = (r: ResolutionRequest | undefined): string => (r ? `<@${r.slackUserId}>` : 'OpsLoop');
@@ -69,6 +70,23 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
     }
   };
 
+  /** One audit row per person who asked (however they asked), with the outcome they were given. */
+  const auditRequests = async (result: string, reason?: string) => {
+    for (const [i, r] of requesters.entries()) {
+      await recordAudit(`request-${i}`, {
+        source: r.source ?? 'slash-command',
+        action: 'resolve',
+        actorId: r.slackUserId,
+        actorName: r.slackUserName,
+        channelId: r.channelId,
+        text: r.text,
+        incidentNumber,
+        result,
+        reason,
+      });
+    }
+  };
+
   upsertSearchAttributes([{ key: IncidentNumber, value: incidentNumber }]);
   enterStage('resolving', `Resolution requested by ${who(requesters[0])}.`);
 
@@ -81,8 +99,8 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
       ? { changed: false, incident }
       : await servicenow.resolveIncident({
           sysId: incident.sys_id,
-          closeCode: input.closeCode,
-          closeNotes: input.closeNotes ?? `Resolved through OpsLoop by ${whoPlain(resolver)}.`,
+          closeCode: resolver?.closeCode ?? input.closeCode,
+          closeNotes: input.closeNotes ?? (resolver?.closeNotes ? `${resolver.closeNotes}\n(Resolved through OpsLoop by ${whoPlain(resolver)}.)` : `Resolved through OpsLoop by ${whoPlain(resolver)}.`),
           workNote: `OpsLoop: resolved from Slack by ${whoPlain(resolver)} (workflow ${workflowInfo().workflowId}).`,
         });
     if (!result.changed) {
@@ -101,6 +119,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
     const reason = reasonOf(err);
     enterStage('failed', reason);
     await notifyRequesters(`:x: Could not resolve ${incidentNumber}: ${reason}`, 'ephemeral');
+    await auditRequests('failed', reason);
     await condition(allHandlersFinished);
     throw ApplicationFailure.nonRetryable(reason, 'ResolutionFailed');
   }
@@ -115,6 +134,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
       'ephemeral',
     );
   }
+  await auditRequests(outcome.status);
   await condition(allHandlersFinished);
   return outcome;
 }

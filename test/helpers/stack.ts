@@ -7,6 +7,15 @@ import { createApp } from '../../src/api/app';
 import { createResponder } from '../../src/api/respond';
 import { createDevOpsAgentInvestigator } from '../../src/clients/agent/devops-agent';
 import type { InvestigationSettings } from '../../src/contracts/investigation';
+import type { AuditStore } from '../../src/audit/audit-store';
+import { createJsonlAuditStore } from '../../src/audit/jsonl-store';
+import { createApiSlack } from '../../src/api/slack/slack-web';
+import { createGroupResolver } from '../../src/policy/group-resolver';
+import { createPolicyStore, type PolicyStore } from '../../src/policy/policy-store';
+import type { Policy } from '../../src/policy/schema';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startFakeAgent, type FakeAgent } from '../../src/sandbox/fake-agent';
 import { createWorkflowGateway, type WorkflowGateway } from '../../src/api/workflow-gateway';
 import { createServiceNowClient } from '../../src/clients/servicenow/client';
@@ -48,6 +57,8 @@ export interface Stack {
   /** The secret a ServiceNow Business Rule signs webhooks with. */
   serviceNowWebhookSecret: string;
   settings: InvestigationSettings;
+  policy: PolicyStore;
+  audit: AuditStore;
   client: Client;
   worker: Worker;
   /** Stops the worker only (to test what happens while no worker runs). */
@@ -62,10 +73,29 @@ export interface StackOptions {
   settings?: Partial<InvestigationSettings>;
   /** How long the fake agent "investigates". */
   agentDelayMs?: number;
+  policy?: Policy;
+  /** Defaults to a JSON-lines file in a fresh temporary folder. */
+  audit?: AuditStore;
 }
 
-/** Users the test settings allow to approve. */
+/** Users the test policy lets approve; U0ADMIN is an admin. */
 export const APPROVERS = ['U0APPROVER1', 'U0APPROVER2'];
+export const ADMIN = 'U0ADMIN';
+
+/** The policy tests run under unless they bring their own: everyone operates anywhere, P1 needs two approvers. */
+export const testPolicy = (overrides: Partial<Policy> = {}): Policy => ({
+  version: 1,
+  roles: {
+    viewer: { users: [], groups: [] },
+    operator: { users: ['*'], groups: [] },
+    approver: { users: APPROVERS, groups: [] },
+    admin: { users: [ADMIN], groups: [] },
+  },
+  channels: [{ id: '*', commands: ['*'] }],
+  commands: { help: 'viewer', status: 'viewer', jobs: 'viewer', investigate: 'operator', resolve: 'operator', incident: 'operator', approve: 'approver', reject: 'approver', audit: 'admin' },
+  approvals: { default: { approvals: 1, requesterMayApprove: false }, byPriority: { '1': { approvals: 2, requesterMayApprove: false } } },
+  ...overrides,
+});
 
 /**
  * The real API, a real worker on the shared dev server, and the fakes on loopback, all in this process.
@@ -94,9 +124,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ...options.settings,
   };
 
+  const policy = createPolicyStore({ policy: options.policy ?? testPolicy() });
+  const audit = options.audit ?? createJsonlAuditStore(join(mkdtempSync(join(tmpdir(), 'opsloop-audit-')), 'audit.jsonl'));
+  const apiSlack = createApiSlack({ token: botToken, apiUrl: `${slack.url}/api/` });
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
   const app = createApp({
+    policy,
+    audit,
+    slack: apiSlack,
+    groupsOf: createGroupResolver(() => policy.current(), apiSlack.groupMembers),
     gateway: (options.gateway ?? createWorkflowGateway)(client, taskQueue),
     slackSigningSecrets: [signingSecret],
     serviceNowWebhookSecrets: [serviceNowWebhookSecret],
@@ -129,6 +166,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       slack: createSlackClient({ token: botToken, apiUrl: `${slack.url}/api/`, timeoutMs: 3000 }),
       investigator: createDevOpsAgentInvestigator({ webhookUrl: agent.url, secret: agentSecrets.webhook, auth: 'hmac', timeoutMs: 3000 }),
       settings,
+      policy,
+      audit,
     }),
   });
   const running = worker.run();
@@ -150,6 +189,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     agent,
     serviceNowWebhookSecret,
     settings,
+    policy,
+    audit,
     client,
     worker,
     stopWorker,

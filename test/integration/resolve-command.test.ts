@@ -26,7 +26,7 @@ describe('/ops resolve through the real API, worker and dev server', () => {
   const patches = () => stack.servicenow.requests.filter((r) => r.method === 'PATCH');
 
   it('resolves the ticket exactly once and tells the requester in Slack', async () => {
-    const { responseUrl, answer } = resolve('resolve INC0010001');
+    const { responseUrl, answer } = resolve('resolve INC0010001 restarted the pool');
     const ack = await answer;
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('Resolving INC0010001') });
@@ -45,7 +45,7 @@ describe('/ops resolve through the real API, worker and dev server', () => {
   });
 
   it('accepts /ops-resolve as an alias', async () => {
-    const { responseUrl, answer } = resolve('INC0010003', '/ops-resolve');
+    const { responseUrl, answer } = resolve('INC0010003 cleared the disk', '/ops-resolve');
     expect((await answer).status).toBe(200);
     expect((await replyTo(responseUrl)).text).toContain('INC0010003 resolved');
     expect(stack.servicenow.incident('INC0010003')?.state).toBe('6');
@@ -53,9 +53,9 @@ describe('/ops resolve through the real API, worker and dev server', () => {
 
   it('joins a running resolution instead of resolving twice, and tells both requesters', async () => {
     stack.servicenow.faults.add('PATCH incident', { delayMs: 1500 });
-    const first = resolve('resolve INC0010002');
+    const first = resolve('resolve INC0010002 failover done');
     await first.answer;
-    const second = resolve('resolve INC0010002', '/ops', { userId: 'U0BOB', userName: 'bob', channelId: 'C0INCIDENTS' });
+    const second = resolve('resolve INC0010002 failover done', '/ops', { userId: 'U0BOB', userName: 'bob', channelId: 'C0INCIDENTS' });
     await second.answer;
     const [a, b] = await Promise.all([replyTo(first.responseUrl), replyTo(second.responseUrl)]);
     expect(a.text).toContain('INC0010002 resolved by <@U0ALICE>');
@@ -65,7 +65,7 @@ describe('/ops resolve through the real API, worker and dev server', () => {
   });
 
   it('reports an unknown incident in plain words and changes nothing', async () => {
-    const { responseUrl } = resolve('resolve INC0099999');
+    const { responseUrl } = resolve('resolve INC0099999 nothing');
     const reply = await replyTo(responseUrl);
     expect(reply.text).toMatch(/Could not resolve INC0099999: ServiceNow has no incident INC0099999/);
     expect(patches()).toHaveLength(0);
@@ -74,14 +74,14 @@ describe('/ops resolve through the real API, worker and dev server', () => {
   });
 
   it('leaves an already resolved incident alone', async () => {
-    const { responseUrl } = resolve('resolve INC0010004');
+    const { responseUrl } = resolve('resolve INC0010004 already');
     expect((await replyTo(responseUrl)).text).toBe('INC0010004 is already Resolved in ServiceNow; nothing was changed.');
     expect(patches()).toHaveLength(0);
   });
 
   it('retries a ServiceNow 503 and then resolves once', async () => {
     stack.servicenow.faults.add('PATCH incident', { status: 503 });
-    const { responseUrl } = resolve('resolve INC0010001');
+    const { responseUrl } = resolve('resolve INC0010001 restarted the pool');
     expect((await replyTo(responseUrl)).text).toContain('resolved by');
     expect(patches()).toHaveLength(2);
     expect(stack.servicenow.transitions).toHaveLength(1);
@@ -89,7 +89,7 @@ describe('/ops resolve through the real API, worker and dev server', () => {
 
   it('waits as long as ServiceNow’s Retry-After says after a 429', async () => {
     stack.servicenow.faults.add('PATCH incident', { status: 429, retryAfterSeconds: 3 });
-    const { responseUrl } = resolve('resolve INC0010001');
+    const { responseUrl } = resolve('resolve INC0010001 restarted the pool');
     expect((await replyTo(responseUrl)).text).toContain('resolved by');
     const [first, second] = patches();
     // Temporal's own first retry would come after 1 s; Retry-After asked for 3.
@@ -104,7 +104,7 @@ describe('/ops resolve through the real API, worker and dev server', () => {
       times: 5,
       body: { error: { message: 'Operation Failed', detail: 'Data Policy Exception: The following fields are mandatory: Resolution code' }, status: 'failure' },
     });
-    const { responseUrl } = resolve('resolve INC0010001');
+    const { responseUrl } = resolve('resolve INC0010001 restarted the pool');
     const reply = await replyTo(responseUrl);
     expect(reply.text).toContain('Could not resolve INC0010001');
     expect(reply.text).toContain('Data Policy Exception');
@@ -114,7 +114,7 @@ describe('/ops resolve through the real API, worker and dev server', () => {
 
   it('rejects a forged signature with 401 and starts nothing', async () => {
     const responseUrl = stack.slack.newResponseUrl();
-    const signed = signAsSlack('not-the-secret', slashCommandBody({ command: '/ops', text: 'resolve INC0010001', responseUrl, ...USER }));
+    const signed = signAsSlack('not-the-secret', slashCommandBody({ command: '/ops', text: 'resolve INC0010001 restarted the pool', responseUrl, ...USER }));
     const res = await fetch(`${stack.apiUrl}/slack/commands`, { method: 'POST', headers: signed.headers, body: signed.body });
     expect(res.status).toBe(401);
     expect(await res.json()).toEqual({ error: 'signature mismatch' });
@@ -161,7 +161,7 @@ describe('/ops resolve when something outside OpsLoop is broken', () => {
     const stack = await startStack({ serviceNowPassword: 'wrong-password' });
     try {
       const responseUrl = stack.slack.newResponseUrl();
-      await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text: 'resolve INC0010001', responseUrl, ...USER });
+      await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text: 'resolve INC0010001 restarted the pool', responseUrl, ...USER });
       const reply = await eventually(() => stack.slack.responsesFor(responseUrl)[0]?.body, 30_000);
       expect(reply.text).toMatch(/credentials were not accepted \(401\)/);
       expect(stack.servicenow.requests).toHaveLength(1);
@@ -179,7 +179,7 @@ describe('/ops resolve when something outside OpsLoop is broken', () => {
     });
     try {
       const responseUrl = stack.slack.newResponseUrl();
-      const ack = await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text: 'resolve INC0010001', responseUrl, ...USER });
+      const ack = await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text: 'resolve INC0010001 restarted the pool', responseUrl, ...USER });
       expect(ack.status).toBe(200);
       expect((ack.body as { text: string }).text).toContain('could not confirm your request');
       expect(stack.servicenow.requests).toHaveLength(0);

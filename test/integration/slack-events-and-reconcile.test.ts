@@ -69,7 +69,9 @@ describe('Slack Events API, /ops status, the reconcile schedule and the generate
       new URLSearchParams({ command: '/ops', text: `status ${number}`, user_id: 'U0ALICE', channel_id: 'C0INCIDENTS', response_url: stack.slack.newResponseUrl() }).toString(),
     );
     const res = await fetch(`${stack.apiUrl}/slack/commands`, { method: 'POST', headers: signed.headers, body: signed.body });
-    expect(await res.json()).toMatchObject({ text: `${number} · P3 · awaiting-decision · findings received` });
+    const { text } = (await res.json()) as { text: string };
+    expect(text.split('\n')[0]).toBe(`${number} · P3 · awaiting-decision · findings received`);
+    expect(text).toContain('Waiting for 1 approval(s) from <@U0APPROVER1>, <@U0APPROVER2>, <@U0ADMIN>.');
   });
 
   it('the reconcile workflow starts investigations whose webhook never arrived, and only once', async () => {

@@ -1,31 +1,18 @@
 import type { Request, Response } from 'express';
-import type { MentionRequest } from '../../contracts/slack-mention';
+import { denial, runCommand, type CommandDeps, type CommandContext } from '../commands';
 import { readJsonBody } from '../middleware/json-body';
-import { USAGE, parseCommandText } from '../slack/command-text';
+import { parseCommandText } from '../slack/command-text';
 import { slackEventSchema } from '../slack/payloads';
-import type { WorkflowGateway } from '../workflow-gateway';
 
 /** `<@U123ABC> resolve INC0010001` → `resolve INC0010001`. */
 const withoutMentions = (text: string): string => text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, ' ').trim();
 
-function toMentionRequest(text: string): MentionRequest {
-  const command = parseCommandText('/ops', withoutMentions(text));
-  switch (command.kind) {
-    case 'resolve':
-    case 'status':
-      return command;
-    case 'help':
-      return { kind: 'reply', text: USAGE };
-    case 'invalid':
-      return { kind: 'reply', text: `${command.problem}\n${USAGE}` };
-  }
-}
-
 /**
- * POST /slack/events: the URL check, and `app_mention` routed like a slash command. Each event runs as its own
- * workflow keyed by event_id, so Slack's retries (X-Slack-Retry-Num) are acknowledged without acting twice.
+ * POST /slack/events: the URL check, and `app_mention` routed like a slash command (same parser, same
+ * authorization). Each event runs as its own workflow keyed by event_id, so Slack's retries (X-Slack-Retry-Num)
+ * are acknowledged without acting twice; that workflow posts the answer in the thread.
  */
-export function slackEventsRoute(gateway: WorkflowGateway) {
+export function slackEventsRoute(deps: CommandDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const body = readJsonBody(req, res.locals.rawBody as Buffer, slackEventSchema);
     if (body.type === 'url_verification') {
@@ -37,14 +24,18 @@ export function slackEventsRoute(gateway: WorkflowGateway) {
       res.status(200).end();
       return;
     }
+    const thread = { channel: event.channel, ts: event.thread_ts ?? event.ts };
+    const ctx: CommandContext = { source: 'mention', userId: event.user, channelId: event.channel, text: event.text, thread, eventId: body.event_id };
+    const command = parseCommandText('/ops', withoutMentions(event.text));
     try {
-      const outcome = await gateway.handleMention({
-        eventId: body.event_id,
-        userId: event.user,
-        channel: event.channel,
-        threadTs: event.thread_ts ?? event.ts,
-        request: toMentionRequest(event.text),
-      });
+      const groups = await deps.groupsOf(event.user);
+      const refused = await denial(deps, ctx, command, groups);
+      // resolve and status are carried out by the mention's workflow; everything else is answered here.
+      const request =
+        !refused && (command.kind === 'resolve' || command.kind === 'status')
+          ? { kind: command.kind, incidentNumber: command.incidentNumber }
+          : { kind: 'reply' as const, text: (refused ?? (await runCommand(deps, ctx, command))).text };
+      const outcome = await deps.gateway.handleMention({ eventId: body.event_id, userId: event.user, channel: event.channel, threadTs: thread.ts, request });
       req.log?.info({ eventId: body.event_id, outcome, retry: req.get('x-slack-retry-num') }, 'app_mention');
       res.status(200).end();
     } catch (err) {

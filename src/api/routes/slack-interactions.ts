@@ -1,8 +1,10 @@
 import type { Request, Response } from 'express';
 import { DECISION_ACTION_PREFIX, isDecisionChoice } from '../../contracts/decision';
+import { auditFromApi, type CommandDeps } from '../commands';
 import { BadRequestError, readFormBody } from '../middleware/form-body';
-import { blockActionsSchema } from '../slack/payloads';
-import { DecisionRefusedError, type WorkflowGateway } from '../workflow-gateway';
+import { blockActionsSchema, viewSubmissionSchema, type BlockActions } from '../slack/payloads';
+import { viewSubmissionRoute } from './slack-view-submission';
+import { DecisionRefusedError } from '../workflow-gateway';
 
 const APPROVAL_ID = /^incident\/INC\d{7,10}\/approval\/\d{1,3}$/;
 /** Within Slack's 3 s: what is not accepted by then is reported through response_url when it is. */
@@ -10,11 +12,16 @@ export const DECISION_ACK_BUDGET_MS = 2_000;
 
 export type Responder = (responseUrl: string, message: { text: string; response_type: 'ephemeral'; replace_original: false }) => Promise<void>;
 
+export interface InteractionDeps extends CommandDeps {
+  respond: Responder;
+}
+
 const clickedAt = (actionTs: string | undefined): string | undefined =>
   actionTs && /^\d+(\.\d+)?$/.test(actionTs) ? new Date(Number(actionTs) * 1000).toISOString() : undefined;
 
-/** POST /slack/interactions: decision buttons become a Temporal update on the approval workflow. */
-export function slackInteractionsRoute(gateway: WorkflowGateway, respond: Responder, ackBudgetMs = DECISION_ACK_BUDGET_MS) {
+/** POST /slack/interactions: decision buttons become a Temporal update on the approval workflow; modals are submitted. */
+export function slackInteractionsRoute(deps: InteractionDeps, ackBudgetMs = DECISION_ACK_BUDGET_MS) {
+  const submitView = viewSubmissionRoute(deps);
   return async (req: Request, res: Response): Promise<void> => {
     const form = readFormBody(req, res.locals.rawBody as Buffer);
     let payload: unknown;
@@ -23,53 +30,76 @@ export function slackInteractionsRoute(gateway: WorkflowGateway, respond: Respon
     } catch {
       throw new BadRequestError(400, 'missing or malformed payload field');
     }
+    const submission = viewSubmissionSchema.safeParse(payload);
+    if (submission.success) {
+      await submitView(req, res, submission.data);
+      return;
+    }
     const parsed = blockActionsSchema.safeParse(payload);
     if (!parsed.success) {
-      // Other interaction types (shortcuts, view submissions) are not used yet: acknowledge, change nothing.
+      // Other interaction types (shortcuts, view closed) are not used: acknowledge, change nothing.
       res.status(200).end();
       return;
     }
-    const click = parsed.data;
-    const action = click.actions[0]!;
-    const choice = action.action_id.startsWith(DECISION_ACTION_PREFIX) ? action.action_id.slice(DECISION_ACTION_PREFIX.length) : '';
-    const approvalId = action.value ?? '';
-    if (!isDecisionChoice(choice) || !APPROVAL_ID.test(approvalId)) throw new BadRequestError(400, 'unknown action');
-
-    const tell = (text: string) => {
-      if (!click.response_url) return;
-      respond(click.response_url, { text, response_type: 'ephemeral', replace_original: false }).catch((err: unknown) =>
-        req.log?.warn({ err }, 'could not reply through response_url'),
-      );
-    };
-    const decision = gateway.decide(
-      approvalId,
-      { choice, userId: click.user.id, userName: click.user.username ?? click.user.name, clickedAt: clickedAt(action.action_ts) },
-      // The same person clicking twice (or Slack re-sending) is one decision, not two.
-      `${approvalId}:${click.user.id}`,
-    );
-    const outcome = await Promise.race([
-      decision.then(
-        () => 'accepted' as const,
-        (err: unknown) => err,
-      ),
-      new Promise<'pending'>((r) => setTimeout(() => r('pending'), ackBudgetMs)),
-    ]);
-    res.status(200).end();
-
-    if (outcome === 'accepted') return; // the workflow updates the message for everyone
-    if (outcome === 'pending') {
-      tell(':hourglass_flowing_sand: Recording your decision… I will confirm here.');
-      decision.then(
-        (r) => tell(`:white_check_mark: Your decision (${r.choice}) was recorded.`),
-        (err: unknown) => tell(err instanceof DecisionRefusedError ? `:no_entry: ${err.message}` : ':warning: Your decision could not be recorded; please try again.'),
-      );
-      return;
-    }
-    if (outcome instanceof DecisionRefusedError) {
-      tell(`:no_entry: ${outcome.message}`);
-      return;
-    }
-    req.log?.error({ err: outcome, approvalId }, 'decision could not be delivered');
-    tell(':warning: OpsLoop could not record your decision (its workflow service did not answer). Please try again.');
+    await decide(deps, req, res, parsed.data, ackBudgetMs);
   };
+}
+
+async function decide(deps: InteractionDeps, req: Request, res: Response, click: BlockActions, ackBudgetMs: number): Promise<void> {
+  const action = click.actions[0]!;
+  const choice = action.action_id.startsWith(DECISION_ACTION_PREFIX) ? action.action_id.slice(DECISION_ACTION_PREFIX.length) : '';
+  const approvalId = action.value ?? '';
+  if (!isDecisionChoice(choice) || !APPROVAL_ID.test(approvalId)) throw new BadRequestError(400, 'unknown action');
+
+  const tell = (text: string) => {
+    if (!click.response_url) return;
+    deps.respond(click.response_url, { text, response_type: 'ephemeral', replace_original: false }).catch((err: unknown) =>
+      req.log?.warn({ err }, 'could not reply through response_url'),
+    );
+  };
+  const refused = async (err: DecisionRefusedError) => {
+    tell(`:no_entry: ${err.message}`);
+    await auditFromApi(deps.audit, {
+      source: 'button',
+      action: 'decide',
+      actorId: click.user.id,
+      channelId: click.channel?.id,
+      decision: choice,
+      workflowId: approvalId,
+      incidentNumber: approvalId.split('/')[1],
+      result: 'denied',
+      reason: err.message,
+    });
+  };
+  const groups = await deps.groupsOf(click.user.id);
+  const decision = deps.gateway.decide(
+    approvalId,
+    { choice, userId: click.user.id, userName: click.user.username ?? click.user.name, clickedAt: clickedAt(action.action_ts), groups, source: 'button' },
+    // The same person clicking twice (or Slack re-sending) is one decision, not two.
+    `${approvalId}:${click.user.id}`,
+  );
+  const outcome = await Promise.race([
+    decision.then(
+      () => 'accepted' as const,
+      (err: unknown) => err,
+    ),
+    new Promise<'pending'>((r) => setTimeout(() => r('pending'), ackBudgetMs)),
+  ]);
+  res.status(200).end();
+
+  if (outcome === 'accepted') return; // the workflow updates the message for everyone
+  if (outcome === 'pending') {
+    tell(':hourglass_flowing_sand: Recording your decision… I will confirm here.');
+    decision.then(
+      (r) => tell(`:white_check_mark: Your decision (${r.choice}) was recorded.`),
+      (err: unknown) => (err instanceof DecisionRefusedError ? void refused(err) : tell(':warning: Your decision could not be recorded; please try again.')),
+    );
+    return;
+  }
+  if (outcome instanceof DecisionRefusedError) {
+    await refused(outcome);
+    return;
+  }
+  req.log?.error({ err: outcome, approvalId }, 'decision could not be delivered');
+  tell(':warning: OpsLoop could not record your decision (its workflow service did not answer). Please try again.');
 }

@@ -1,45 +1,54 @@
 import { normaliseIncidentNumber } from '../../contracts/workflow-ids';
+import type { CommandName } from '../../policy/schema';
 
 export type Command =
   | { kind: 'help' }
-  | { kind: 'resolve'; incidentNumber: string }
-  | { kind: 'status'; incidentNumber: string }
+  | { kind: 'jobs' }
+  | { kind: 'incident' }
+  | { kind: 'status' | 'investigate' | 'approve' | 'reject' | 'audit'; incidentNumber: string }
+  | { kind: 'resolve'; incidentNumber: string; notes?: string }
   | { kind: 'invalid'; problem: string };
 
 /** Slash commands OpsLoop answers; `/ops-resolve` is the name teams already use for the resolve flow. */
 export const SLASH_COMMANDS = ['/ops', '/ops-resolve'] as const;
 
-export const USAGE = [
-  '*OpsLoop commands*',
-  '`/ops resolve INC0010001`: resolve the ServiceNow incident (also `/ops-resolve INC0010001`)',
-  '`/ops status INC0010001`: where OpsLoop is with the incident',
-  'Or mention me: `@OpsLoop resolve INC0010001`, `@OpsLoop status INC0010001`',
-  '`/ops help`: this message',
-].join('\n');
+/** One line of usage per command, in the order `/ops help` lists them. */
+export const USAGE: Record<CommandName, string> = {
+  help: '`/ops help`: what you may run here',
+  status: '`/ops status INC0010001`: stage, findings and pending approvers',
+  jobs: '`/ops jobs`: recent runs in this channel and yours',
+  investigate: '`/ops investigate INC0010001`: start the investigation of an existing incident',
+  resolve: '`/ops resolve INC0010001 [notes]`: resolve it in ServiceNow (without notes, a form asks for them; also `/ops-resolve`)',
+  incident: '`/ops incident`: open a new ServiceNow incident and its investigation',
+  approve: '`/ops approve INC0010001`: approve the pending decision (same as the button)',
+  reject: '`/ops reject INC0010001`: reject the pending decision',
+  audit: '`/ops audit INC0010001`: the audit trail of an incident',
+};
 
-function parseIncidentCommand(kind: 'resolve' | 'status', args: string[]): Command {
-  const [raw] = args;
+export const usageText = (commands: readonly CommandName[]): string =>
+  ['*OpsLoop commands* (also as `@OpsLoop …` mentions)', ...commands.map((c) => USAGE[c])].join('\n');
+
+const INCIDENT_COMMANDS = ['status', 'investigate', 'approve', 'reject', 'audit', 'resolve'] as const;
+type IncidentCommand = (typeof INCIDENT_COMMANDS)[number];
+
+function parseIncidentCommand(kind: IncidentCommand, args: string[]): Command {
+  const [raw, ...rest] = args;
   if (!raw) return { kind: 'invalid', problem: `Which incident? Try \`/ops ${kind} INC0010001\`.` };
   const incidentNumber = normaliseIncidentNumber(raw);
-  if (!incidentNumber || args.length > 1) {
-    return { kind: 'invalid', problem: `\`${args.join(' ').slice(0, 60)}\` is not an incident number (expected e.g. INC0010001).` };
-  }
+  if (!incidentNumber) return { kind: 'invalid', problem: `\`${raw.slice(0, 60)}\` is not an incident number (expected e.g. INC0010001).` };
+  if (kind === 'resolve') return { kind, incidentNumber, ...(rest.length ? { notes: rest.join(' ').slice(0, 3000) } : {}) };
+  if (rest.length) return { kind: 'invalid', problem: `\`/ops ${kind}\` takes only an incident number.` };
   return { kind, incidentNumber };
 }
 
-/** Parses what follows the slash command into a typed command. Never throws. */
+/** Parses what follows the slash command (or the mention) into a typed command. Never throws. */
 export function parseCommandText(command: string, text: string): Command {
   const words = text.trim().split(/\s+/).filter(Boolean);
   if (command === '/ops-resolve') return parseIncidentCommand('resolve', words);
   const [verb, ...args] = words;
-  switch (verb?.toLowerCase()) {
-    case undefined:
-    case 'help':
-      return { kind: 'help' };
-    case 'resolve':
-    case 'status':
-      return parseIncidentCommand(verb.toLowerCase() as 'resolve' | 'status', args);
-    default:
-      return { kind: 'invalid', problem: `I don't know \`${String(verb).slice(0, 40)}\`.` };
-  }
+  const name = verb?.toLowerCase();
+  if (name === undefined || name === 'help') return { kind: 'help' };
+  if (name === 'jobs' || name === 'incident') return args.length ? { kind: 'invalid', problem: `\`/ops ${name}\` takes no arguments.` } : { kind: name };
+  if ((INCIDENT_COMMANDS as readonly string[]).includes(name)) return parseIncidentCommand(name as IncidentCommand, args);
+  return { kind: 'invalid', problem: `I don't know \`${String(verb).slice(0, 40)}\`.` };
 }

@@ -44,3 +44,28 @@ export const slackEventSchema = z.discriminatedUnion('type', [
       .loose(),
   }),
 ]);
+
+const inputValue = z.object({
+  type: z.string(),
+  value: z.string().nullish(),
+  selected_option: z.object({ value: z.string() }).nullish(),
+});
+
+/** A modal submission: the values the person entered, keyed block_id → action_id. */
+export const viewSubmissionSchema = z.object({
+  type: z.literal('view_submission'),
+  user: z.object({ id: z.string().min(1), username: z.string().optional(), name: z.string().optional() }),
+  view: z.object({
+    id: z.string().min(1),
+    callback_id: z.string(),
+    private_metadata: z.string().default(''),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), inputValue)) }),
+  }),
+});
+export type ViewSubmission = z.infer<typeof viewSubmissionSchema>;
+
+/** The value of the input in `blockId` (action id "value"), text or selected option. */
+export function submittedValue(view: ViewSubmission['view'], blockId: string): string {
+  const input = view.state.values[blockId]?.value;
+  return (input?.selected_option?.value ?? input?.value ?? '').trim();
+}

@@ -42,6 +42,31 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
     return parsed.data;
   };
 
+  const listSnapshots = async (target: string, sysparmQuery: string, limit: number): Promise<IncidentSnapshot[]> => {
+    const query = new URLSearchParams({
+      sysparm_query: sysparmQuery,
+      sysparm_fields: SNAPSHOT_FIELDS,
+      sysparm_display_value: 'false',
+      sysparm_exclude_reference_link: 'true',
+      sysparm_limit: String(limit),
+    });
+    const body = parse(target, snapshotListResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`));
+    return body.result.map((r) => ({
+      sysId: r.sys_id,
+      number: r.number,
+      shortDescription: r.short_description,
+      description: r.description,
+      priority: r.priority,
+      urgency: r.urgency,
+      impact: r.impact,
+      state: r.state,
+      assignmentGroup: r.assignment_group,
+      cmdbCi: r.cmdb_ci,
+      sysUpdatedOn: r.sys_updated_on,
+      sysModCount: r.sys_mod_count,
+    }));
+  };
+
   return {
     /** Throws IncidentNotFoundError when no incident has this number. */
     async getIncidentByNumber(number: string): Promise<Incident> {
@@ -67,29 +92,30 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
 
     /** Incidents updated at or after `since` (ServiceNow compares its UTC "YYYY-MM-DD HH:mm:ss" values). */
     async listUpdatedSince(since: Date, limit = 500): Promise<IncidentSnapshot[]> {
-      const target = 'ServiceNow GET incidents updated recently';
-      const query = new URLSearchParams({
-        sysparm_query: `sys_updated_on>=${since.toISOString().replace('T', ' ').slice(0, 19)}^ORDERBYsys_updated_on`,
-        sysparm_fields: SNAPSHOT_FIELDS,
-        sysparm_display_value: 'false',
-        sysparm_exclude_reference_link: 'true',
-        sysparm_limit: String(limit),
-      });
-      const body = parse(target, snapshotListResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`));
-      return body.result.map((r) => ({
-        sysId: r.sys_id,
-        number: r.number,
-        shortDescription: r.short_description,
-        description: r.description,
-        priority: r.priority,
-        urgency: r.urgency,
-        impact: r.impact,
-        state: r.state,
-        assignmentGroup: r.assignment_group,
-        cmdbCi: r.cmdb_ci,
-        sysUpdatedOn: r.sys_updated_on,
-        sysModCount: r.sys_mod_count,
-      }));
+      return listSnapshots('ServiceNow GET incidents updated recently', `sys_updated_on>=${since.toISOString().replace('T', ' ').slice(0, 19)}^ORDERBYsys_updated_on`, limit);
+    },
+
+    /** Throws IncidentNotFoundError when no incident has this number. */
+    async getSnapshotByNumber(number: string): Promise<IncidentSnapshot> {
+      const [snapshot] = await listSnapshots(`ServiceNow GET incident ${number}`, `number=${number}`, 1);
+      if (!snapshot || snapshot.number !== number) throw new IncidentNotFoundError(number);
+      return snapshot;
+    },
+
+    /** Creates an incident (urgency/impact from the priority, as ServiceNow computes priority from them). */
+    async createIncident(fields: { short_description: string; description: string; priority: string; cmdb_ci: string }): Promise<IncidentSnapshot> {
+      const target = 'ServiceNow POST incident';
+      const level = fields.priority === '1' ? '1' : fields.priority === '4' || fields.priority === '5' ? '3' : '2';
+      const created = parse(
+        target,
+        incidentResponseSchema,
+        await request(target, `/api/now/table/incident?sysparm_fields=${INCIDENT_FIELDS}`, 'POST', {
+          ...fields,
+          urgency: level,
+          impact: fields.priority === '1' ? '1' : '2',
+        }),
+      ).result;
+      return this.getSnapshotByNumber(created.number);
     },
 
     async updateIncident(sysId: string, changes: IncidentChanges): Promise<Incident> {

@@ -52,7 +52,7 @@ const BUTTON_TEXT: Record<DecisionChoice, string> = { approve: 'Approve resoluti
 const OUTCOME_TEXT = (o: ApprovalOutcome): string => {
   switch (o.outcome) {
     case 'approved':
-      return `:white_check_mark: Approved by <@${o.by}>`;
+      return `:white_check_mark: Approved by ${(o.approvers ?? [o.by]).map((u) => `<@${u}>`).join(' and ')}`;
     case 'rejected':
       return `:no_entry: Rejected by <@${o.by}>`;
     case 'escalated':
@@ -65,7 +65,7 @@ const OUTCOME_TEXT = (o: ApprovalOutcome): string => {
 };
 
 /** The decision request in the thread: evidence and buttons, or (once decided) the outcome without buttons. */
-export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string, outcome?: ApprovalOutcome): SlackMessage {
+export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string, outcome?: ApprovalOutcome, approvedBy: string[] = []): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*${req.question}*`) } },
     { type: 'section', text: { type: 'mrkdwn', text: clip(req.evidence || '_No findings._') } },
@@ -84,7 +84,10 @@ export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string
         ...(choice === 'approve' ? { style: 'primary' as const } : choice === 'reject' ? { style: 'danger' as const } : {}),
       })),
     });
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approvers: ${req.approvers.map((u) => `<@${u}>`).join(', ') || 'nobody is configured'}` }] });
+    const who = [...req.approvers.filter((u) => u !== '*').map((u) => `<@${u}>`), ...(req.approverGroups ?? []).map((g) => `<!subteam^${g}>`)];
+    const needed = req.requiredApprovals ?? 1;
+    const progress = needed > 1 ? ` · ${approvedBy.length} of ${needed} approvals${approvedBy.length ? `: ${approvedBy.map((u) => `<@${u}>`).join(', ')}` : ''}` : '';
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approvers: ${who.join(', ') || (req.approvers.includes('*') ? 'anyone' : 'nobody is configured')}${progress}` }] });
   }
   return { text: outcome ? `${req.question} — ${OUTCOME_TEXT(outcome)}` : req.question, blocks };
 }

@@ -10,8 +10,9 @@ const problemsOf = (fn: () => unknown): string[] => {
   throw new Error('expected a ConfigError');
 };
 
-const api = { SLACK_SIGNING_SECRET: 's', SERVICENOW_WEBHOOK_SECRET: 'a-webhook-secret-of-length' };
+const api = { SLACK_SIGNING_SECRET: 's', SERVICENOW_WEBHOOK_SECRET: 'a-webhook-secret-of-length', OPSLOOP_POLICY_FILE: 'policy.yaml' };
 const worker = {
+  OPSLOOP_POLICY_FILE: 'policy.yaml',
   SLACK_INCIDENT_CHANNEL: 'C0INCIDENTS',
   SLACK_BOT_TOKEN: 'xoxb-very-secret-token',
   SERVICENOW_INSTANCE_URL: 'https://acme.service-now.com',
@@ -28,7 +29,7 @@ describe('configuration from the environment', () => {
 
   it('names every missing variable on its own line and treats empty strings as unset', () => {
     const problems = problemsOf(() => loadWorkerConfig({ SLACK_BOT_TOKEN: '', SERVICENOW_USERNAME: 'x' }));
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['SERVICENOW_INSTANCE_URL', 'SERVICENOW_PASSWORD', 'SLACK_BOT_TOKEN']);
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['OPSLOOP_POLICY_FILE', 'SERVICENOW_INSTANCE_URL', 'SERVICENOW_PASSWORD', 'SLACK_BOT_TOKEN']);
   });
 
   it('rejects malformed values without printing secret values', () => {
@@ -50,14 +51,14 @@ describe('configuration from the environment', () => {
   });
 
   it('requires a strong enough webhook secret for the API', () => {
-    expect(problemsOf(() => loadApiConfig({ SLACK_SIGNING_SECRET: 's' }))).toEqual([expect.stringMatching(/^SERVICENOW_WEBHOOK_SECRET: required/)]);
+    expect(problemsOf(() => loadApiConfig({ SLACK_SIGNING_SECRET: 's', OPSLOOP_POLICY_FILE: 'p.yaml' }))).toEqual([expect.stringMatching(/^SERVICENOW_WEBHOOK_SECRET: required/)]);
     expect(problemsOf(() => loadApiConfig({ ...api, SERVICENOW_WEBHOOK_SECRET: 'short' }))).toEqual(['SERVICENOW_WEBHOOK_SECRET: must be at least 16 characters']);
   });
 
   it('needs the incident channel, and an agent secret when an agent URL is set', () => {
     expect(problemsOf(() => loadWorkerConfig({ ...worker, SLACK_INCIDENT_CHANNEL: '' }))[0]).toMatch(/^SLACK_INCIDENT_CHANNEL: required/);
     expect(problemsOf(() => loadWorkerConfig({ ...worker, AGENT_WEBHOOK_URL: 'https://event-ai.us-east-1.api.aws/webhook/generic/x' }))[0]).toMatch(/^AGENT_WEBHOOK_SECRET: required/);
-    expect(loadWorkerConfig({ ...worker, OPSLOOP_APPROVERS: 'U1, U2' }).OPSLOOP_APPROVERS).toBe('U1, U2');
+    expect(problemsOf(() => loadWorkerConfig({ ...worker, OPSLOOP_POLICY_FILE: '' }))[0]).toMatch(/^OPSLOOP_POLICY_FILE: required/);
   });
 
   it('requires both halves of an mTLS pair', () => {

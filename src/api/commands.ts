@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditStore } from '../audit/audit-store';
+import type { AuditEvent } from '../contracts/audit';
+import { authorize } from '../policy/authorize';
+import type { PolicyStore } from '../policy/policy-store';
+import { COMMANDS, type CommandName } from '../policy/schema';
+import { incidentModal, resolveModal } from './slack/modals';
+import type { ApiSlack } from './slack/slack-web';
+import { usageText, type Command } from './slack/command-text';
+import { DecisionRefusedError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
+
+export interface CommandDeps {
+  gateway: WorkflowGateway;
+  policy: PolicyStore;
+  audit: AuditStore;
+  groupsOf: (userId: string) => Promise<string[]>;
+  slack?: ApiSlack;
+}
+
+export interface CommandContext {
+  source: 'slash-command' | 'mention';
+  userId: string;
+  userName?: string;
+  channelId: string;
+  text: string;
+  responseUrl?: string;
+  triggerId?: string;
+  /** For mentions: the thread replies go to. */
+  thread?: { channel: string; ts: string };
+  eventId?: string;
+}
+
+/** What the caller sees now; `later` means a workflow will reply (resolution outcome, mention thread). */
+export interface CommandReply {
+  text: string;
+  denied?: boolean;
+}
+
+const commandName = (c: Command): CommandName | undefined => (c.kind === 'invalid' ? undefined : c.kind);
+
+/** Writes a row for something the API decided itself (a denial, a refused click): nothing else records it. */
+export async function auditFromApi(audit: AuditStore, event: Omit<AuditEvent, 'eventId' | 'at'>): Promise<void> {
+  await audit.append({ ...event, eventId: `api/${randomUUID()}`, at: new Date().toISOString() });
+}
+
+const statusText = (s: Awaited<ReturnType<WorkflowGateway['incidentStatus']>>): string => {
+  const lines = [`${s.incidentNumber} · P${s.priority} · ${s.stage}${s.hasFindings ? ' · findings received' : ''}`];
+  if (s.findingsSummary) lines.push(`> ${s.findingsSummary.replace(/\n+/g, ' ').slice(0, 200)}`);
+  if (s.pendingApproval) {
+    const who = s.pendingApproval.approvers.filter((u) => u !== '*').map((u) => `<@${u}>`).join(', ') || 'any approver';
+    lines.push(`Waiting for ${s.pendingApproval.requiredApprovals} approval(s) from ${who}.`);
+  }
+  return lines.join('\n');
+};
+
+/**
+ * Runs one `/ops` command (typed or mentioned) for a verified Slack user: authorize, then one gateway call.
+ * Denials are answered with the reason, change nothing, and are written to the audit trail.
+ */
+export async function runCommand(deps: CommandDeps, ctx: CommandContext, command: Command): Promise<CommandReply> {
+  const groups = await deps.groupsOf(ctx.userId);
+  return (await denial(deps, ctx, command, groups)) ?? executeCommand(deps, ctx, command, groups);
+}
+
+/** The refusal for a command this person may not run here (audited), or undefined when it is allowed. */
+export async function denial(deps: CommandDeps, ctx: CommandContext, command: Command, groups: string[]): Promise<CommandReply | undefined> {
+  const name = commandName(command);
+  if (name) {
+    const decision = authorize(deps.policy.current(), { userId: ctx.userId, groups, channelId: ctx.channelId }, { kind: 'command', command: name });
+    if (!decision.allowed) {
+      await auditFromApi(deps.audit, {
+        source: ctx.source,
+        action: name,
+        actorId: ctx.userId,
+        actorName: ctx.userName,
+        channelId: ctx.channelId,
+        text: ctx.text,
+        incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined,
+        result: 'denied',
+        reason: decision.reason,
+      });
+      return { text: `:no_entry: Not allowed: ${decision.reason}.`, denied: true };
+    }
+  }
+  return undefined;
+}
+
+async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: Command, groups: string[]): Promise<CommandReply> {
+  const policy = deps.policy.current();
+  const actor = { userId: ctx.userId, groups, channelId: ctx.channelId };
+  const allowedCommands = () => COMMANDS.filter((c) => authorize(policy, actor, { kind: 'command', command: c }).allowed);
+
+  try {
+    switch (command.kind) {
+      case 'help':
+        return { text: usageText(allowedCommands()) };
+      case 'invalid':
+        return { text: `${command.problem}\n${usageText(allowedCommands())}` };
+      case 'status':
+        return { text: statusText(await deps.gateway.incidentStatus(command.incidentNumber)) };
+      case 'jobs': {
+        const jobs = await deps.gateway.jobs(ctx.channelId, ctx.userId);
+        if (jobs.length === 0) return { text: 'No OpsLoop runs in this channel or by you yet.' };
+        return { text: ['*Recent runs*', ...jobs.map((j) => `\`${j.workflowId}\` · ${j.type} · ${j.status.toLowerCase()}${j.stage ? ` · ${j.stage}` : ''}`)].join('\n') };
+      }
+      case 'investigate':
+        await deps.gateway.investigate(command.incidentNumber, ctx.userId);
+        return { text: `:mag: Investigating ${command.incidentNumber}; its thread opens in the incident channel.` };
+      case 'approve':
+      case 'reject': {
+        const result = await deps.gateway.decideForIncident(command.incidentNumber, {
+          choice: command.kind,
+          userId: ctx.userId,
+          userName: ctx.userName,
+          groups,
+          source: ctx.source === 'mention' ? 'mention' : 'slash-command',
+        });
+        return { text: `:white_check_mark: Your decision (${result.choice}) on ${command.incidentNumber} was recorded.` };
+      }
+      case 'audit': {
+        const rows = await deps.audit.list({ incidentNumber: command.incidentNumber, limit: 20 });
+        if (rows.length === 0) return { text: `No audit entries for ${command.incidentNumber}.` };
+        return {
+          text: [`*Audit trail of ${command.incidentNumber}* (latest ${rows.length})`, ...rows.map((r) => `${r.at} · ${r.actorId ? `<@${r.actorId}>` : 'OpsLoop'} · ${r.action}${r.decision ? ` ${r.decision}` : ''} · ${r.result}${r.reason ? ` (${r.reason.slice(0, 80)})` : ''}`)].join('\n'),
+        };
+      }
+      case 'incident':
+        if (!ctx.triggerId || !deps.slack) return { text: 'Open incidents with `/ops incident` (it needs a form, so not from a mention).' };
+        await deps.slack.openView(ctx.triggerId, incidentModal(ctx.channelId));
+        return { text: '' };
+      case 'resolve': {
+        if (!command.notes && ctx.triggerId && deps.slack) {
+          await deps.slack.openView(ctx.triggerId, resolveModal(command.incidentNumber, ctx.channelId));
+          return { text: '' };
+        }
+        await deps.gateway.requestResolution(command.incidentNumber, {
+          slackUserId: ctx.userId,
+          slackUserName: ctx.userName,
+          channelId: ctx.channelId,
+          responseUrl: ctx.responseUrl,
+          replyIn: ctx.thread,
+          eventId: ctx.eventId,
+          text: ctx.text,
+          source: ctx.source,
+          closeNotes: command.notes,
+        });
+        return { text: `:hourglass_flowing_sand: Resolving ${command.incidentNumber}… I'll reply here when ServiceNow confirms.` };
+      }
+    }
+  } catch (err) {
+    if (err instanceof UnknownIncidentError) return { text: `OpsLoop has no open investigation for ${err.incidentNumber}.` };
+    if (err instanceof DecisionRefusedError) {
+      await auditFromApi(deps.audit, { source: ctx.source, action: command.kind, actorId: ctx.userId, channelId: ctx.channelId, text: ctx.text, result: 'denied', reason: err.message });
+      return { text: `:no_entry: ${err.message}`, denied: true };
+    }
+    throw err;
+  }
+}

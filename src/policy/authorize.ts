@@ -1,0 +1,59 @@
+import type { ApprovalRule, CommandName, Policy, Role } from './schema';
+
+export interface Actor {
+  userId: string;
+  /** Slack user groups the person belongs to (resolved by the API). */
+  groups: readonly string[];
+  channelId?: string;
+}
+
+export type Action = { kind: 'command'; command: CommandName } | { kind: 'decide'; incidentPriority?: string };
+
+export type Authorization = { allowed: true; roles: Role[] } | { allowed: false; reason: string };
+
+/** The roles a person holds, from their user id and groups; admin implies every role. */
+export function rolesOf(policy: Policy, actor: Pick<Actor, 'userId' | 'groups'>): Role[] {
+  const held = (Object.keys(policy.roles) as Role[]).filter((role) => {
+    const grant = policy.roles[role];
+    return grant.users.includes(actor.userId) || grant.users.includes('*') || grant.groups.some((g) => actor.groups.includes(g));
+  });
+  return held.includes('admin') ? ['viewer', 'operator', 'approver', 'admin'] : held;
+}
+
+const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 1, admin: 2 };
+
+/** Whether the roles satisfy a requirement; operator includes viewer, admin includes all; approver is its own. */
+const satisfies = (roles: Role[], needed: Role): boolean =>
+  roles.includes(needed) || (needed === 'viewer' && roles.some((r) => ROLE_RANK[r] >= 1)) || roles.includes('admin');
+
+const channelName = (id: string | undefined) => (id ? `<#${id}>` : 'this conversation');
+
+/** The one authorization decision, used by every entry point (pure: no I/O). */
+export function authorize(policy: Policy, actor: Actor, action: Action): Authorization {
+  const roles = rolesOf(policy, actor);
+  if (action.kind === 'decide') {
+    return roles.includes('approver') ? { allowed: true, roles } : { allowed: false, reason: 'you need the approver role to decide' };
+  }
+  const { command } = action;
+  const channel = policy.channels.find((c) => c.id === actor.channelId) ?? policy.channels.find((c) => c.id === '*');
+  if (!channel) return { allowed: false, reason: `OpsLoop does not take commands in ${channelName(actor.channelId)}` };
+  if (!channel.commands.includes('*') && !channel.commands.includes(command)) {
+    return { allowed: false, reason: `\`/ops ${command}\` is not allowed in ${channelName(actor.channelId)}` };
+  }
+  const needed = policy.commands[command];
+  if (!satisfies(roles, needed)) {
+    return { allowed: false, reason: `you need the ${needed} role for \`/ops ${command}\` in ${channelName(actor.channelId)}` };
+  }
+  return { allowed: true, roles };
+}
+
+/** The approval rule for an incident of this priority: the stricter of the default and the priority's rule. */
+export function approvalRuleFor(policy: Policy, priority: string | undefined): ApprovalRule {
+  const base = policy.approvals.default;
+  const specific = priority ? policy.approvals.byPriority[priority] : undefined;
+  if (!specific) return base;
+  return {
+    approvals: Math.max(base.approvals, specific.approvals),
+    requesterMayApprove: base.requesterMayApprove && specific.requesterMayApprove,
+  };
+}

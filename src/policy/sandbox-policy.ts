@@ -1,0 +1,30 @@
+import type { Policy } from './schema';
+
+/**
+ * The permissive policy `npm start` uses when no OPSLOOP_POLICY_FILE is set: everyone is an operator in any
+ * channel; the demo users approve; P1s still need two approvers, so the sandbox shows the real rule.
+ */
+export function sandboxPolicy(approvers: string[], admins: string[] = approvers): Policy {
+  return {
+    version: 1,
+    roles: {
+      viewer: { users: [], groups: [] },
+      operator: { users: ['*'], groups: [] },
+      approver: { users: approvers, groups: [] },
+      admin: { users: admins, groups: [] },
+    },
+    channels: [{ id: '*', commands: ['*'] }],
+    commands: {
+      help: 'viewer',
+      status: 'viewer',
+      jobs: 'viewer',
+      investigate: 'viewer',
+      resolve: 'viewer',
+      incident: 'viewer',
+      approve: 'approver',
+      reject: 'approver',
+      audit: 'admin',
+    },
+    approvals: { default: { approvals: 1, requesterMayApprove: true }, byPriority: {} },
+  };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Every command OpsLoop knows, as it appears after `/ops`. */
+export const COMMANDS = ['help', 'status', 'jobs', 'investigate', 'resolve', 'incident', 'approve', 'reject', 'audit'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABC');
+const slackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id like S0123ABC');
+const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id like C0123ABC');
+
+const grantSchema = z.strictObject({
+  /** Slack user ids; "*" grants the role to everyone in the workspace. */
+  users: z.array(z.union([slackUserId, z.literal('*')])).default([]),
+  groups: z.array(slackGroupId).default([]),
+});
+
+const approvalRuleSchema = z.strictObject({
+  /** Distinct approvers needed. */
+  approvals: z.number().int().min(1).max(5).default(1),
+  /** Whether the person who asked may also approve. */
+  requesterMayApprove: z.boolean().default(false),
+});
+
+/** The authorization policy (OPSLOOP_POLICY_FILE), YAML or JSON. */
+export const policySchema = z.strictObject({
+  version: z.literal(1),
+  roles: z.strictObject(Object.fromEntries(ROLES.map((r) => [r, grantSchema.default({ users: [], groups: [] })])) as Record<Role, z.ZodDefault<typeof grantSchema>>),
+  /** Channels where OpsLoop takes commands; "*" allows any. Each may narrow the commands allowed there. */
+  channels: z
+    .array(
+      z.strictObject({
+        id: z.union([slackChannelId, z.literal('*')]),
+        commands: z.array(z.union([z.enum(COMMANDS), z.literal('*')])).default(['*']),
+      }),
+    )
+    .min(1, 'list at least one channel (or "*")'),
+  /** The role each command needs; admins may run everything. */
+  commands: z.strictObject(Object.fromEntries(COMMANDS.map((c) => [c, z.enum(ROLES)])) as Record<CommandName, z.ZodEnum<{ [K in Role]: K }>>),
+  approvals: z.strictObject({
+    default: approvalRuleSchema,
+    /** By ServiceNow priority ("1" … "5"); the stricter of this and the default applies. */
+    byPriority: z.record(z.string().regex(/^[1-5]$/, 'priorities are "1" to "5"'), approvalRuleSchema).default({}),
+  }),
+});
+export type Policy = z.infer<typeof policySchema>;
+export type ApprovalRule = z.infer<typeof approvalRuleSchema>;

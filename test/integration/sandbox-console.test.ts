@@ -1,0 +1,103 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startSandboxConsole } from '../../src/sandbox/console';
+import type { Served } from '../../src/sandbox/serve';
+import { APPROVERS, eventually, startStack, type Stack } from '../helpers/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = resolve(__dirname, '..', '..', 'test-results', 'sandbox-console.png');
+const [APPROVER] = APPROVERS as [string];
+const BYSTANDER = 'U0BYSTANDER';
+// Without the background-networking flags Chromium keeps dialling Google's hosts, which this network refuses.
+// --headless, --no-sandbox and a fresh --user-data-dir come from playwright-core itself.
+const CHROMIUM_ARGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('the sandbox console in headless Chromium', () => {
+  let stack: Stack | undefined;
+  let sandboxConsole: Served | undefined;
+  let browser: Browser | undefined;
+
+  afterAll(async () => {
+    await browser?.close();
+    await sandboxConsole?.close();
+    await stack?.close();
+  });
+
+  const incidentRow = (page: Page, number: string) => page.locator(`tr[data-incident="${number}"]`);
+  const threadOf = (page: Page, number: string) => page.locator('.thread-root').filter({ hasText: number });
+
+  it('opens an incident through the form, shows its thread, and resolves it with the Approve button', async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: run scripts/install-browser.sh (it installs Debian's chromium; nothing downloads a browser)`);
+    }
+    stack = await startStack();
+    const { servicenow, slack } = stack;
+    servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
+    sandboxConsole = await startSandboxConsole({
+      slack,
+      servicenow,
+      apiUrl: stack.apiUrl,
+      signingSecret: stack.signingSecret,
+      webUiUrl: 'http://localhost:8233',
+      users: [
+        { id: BYSTANDER, name: 'bystander', role: 'not an approver' },
+        { id: APPROVER, name: 'approver', role: 'approver' },
+      ],
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(sandboxConsole.url);
+    await page.locator('#live', { hasText: 'live' }).waitFor();
+
+    // The description is hostile on purpose: the console must show it as text, never run it.
+    const number = servicenow.nextIncidentNumber();
+    const hostile = 'Checkout 5xx <img src=x onerror="window.pwned=1"> & <b>bold</b>';
+    const form = page.locator('#new-incident');
+    await form.locator('[name=short_description]').fill(hostile);
+    await form.locator('[name=priority]').selectOption('2');
+    await form.locator('[name=cmdb_ci]').fill('checkout-api');
+    await form.locator('button[type=submit]').click();
+    await page.locator('#notice', { hasText: `Opened ${number}` }).waitFor();
+
+    // The form went through the fake ServiceNow, whose Business Rule posted the signed webhook.
+    await eventually(() => servicenow.deliveries.find((d) => d.number === number && d.status === 202), 10_000, 'the Business Rule delivery');
+    await incidentRow(page, number).waitFor();
+    expect(await incidentRow(page, number).locator('a').getAttribute('href')).toBe(
+      `http://localhost:8233/namespaces/default/workflows/${encodeURIComponent(`incident/${number}`)}`,
+    );
+
+    const thread = threadOf(page, number);
+    const approve = thread.getByRole('button', { name: 'Approve resolution' });
+    await approve.waitFor({ timeout: 30_000 });
+    await expect(thread.locator('.thread .msg').count()).resolves.toBeGreaterThan(0);
+    await expect(thread.locator('.msg').first().innerText()).resolves.toContain('<img src=x onerror="window.pwned=1"> & <b>bold</b>');
+    expect(await thread.locator('img, b:text-is("bold")').count()).toBe(0);
+
+    // Someone who may not approve is refused, and the ephemeral answer shows only to them.
+    await page.locator('#user').selectOption(BYSTANDER);
+    await approve.click();
+    await page.locator('#log li', { hasText: '@bystander clicked' }).locator('.reply').first().waitFor({ timeout: 15_000 });
+    expect(servicenow.incident(number)!.state).toBe('1');
+
+    await page.locator('#user').selectOption(APPROVER);
+    await threadOf(page, number).getByRole('button', { name: 'Approve resolution' }).click();
+    await incidentRow(page, number).locator('.state', { hasText: 'Resolved' }).waitFor({ timeout: 30_000 });
+    expect(servicenow.incident(number)).toMatchObject({ state: '6', close_code: 'Solution provided' });
+    await threadOf(page, number).locator('.msg').first().filter({ hasText: 'Resolved' }).waitFor();
+    await expect(threadOf(page, number).getByRole('button').count()).resolves.toBe(0);
+    expect(slack.calls.some((c) => c.method === 'chat.update')).toBe(true);
+
+    // The slash-command box: a signed /ops command as the chosen user, with its ephemeral answer.
+    await page.locator('#command [name=line]').fill(`/ops status ${number}`);
+    await page.locator('#command button[type=submit]').click();
+    await page.locator('#log li', { hasText: `/ops status ${number}` }).locator('.reply').first().waitFor();
+
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+    mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  });
+});
