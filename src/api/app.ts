@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../log';
 import { BadRequestError } from './middleware/form-body';
+import { createApiMetrics } from './metrics';
 import { verifySlack } from './middleware/verify-slack';
 import { verifyWebhookMiddleware } from './middleware/verify-webhook';
 import { agentWebhookRoute } from './routes/agent-webhook';
@@ -27,6 +28,8 @@ export interface AppDeps extends CommandDeps {
   agentCallbackSecrets: readonly string[];
   /** Posts to a Slack response_url (plain HTTP). */
   respond: Responder;
+  /** Readiness: Temporal answers (the policy is loaded once the process is up). Absent: always ready. */
+  ready?: () => Promise<boolean>;
   logger: Logger;
   now?: () => number;
 }
@@ -72,6 +75,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(deps.logger));
+  const metrics = createApiMetrics();
+  app.use(metrics.observe);
   const raw = express.raw({ type: () => true, limit: SLACK_BODY_LIMIT });
   const rawWebhook = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
   const slack = verifySlack({ signingSecrets: deps.slackSigningSecrets, now: deps.now });
@@ -79,6 +84,14 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get(
+    '/readyz',
+    asyncRoute(async (_req, res) => {
+      const temporal = deps.ready ? await deps.ready().catch(() => false) : true;
+      res.status(temporal ? 200 : 503).json({ ok: temporal, temporal, policy: true });
+    }),
+  );
+  app.get('/metrics', metrics.endpoint);
   app.post('/slack/commands', raw, slack, asyncRoute(slackCommandsRoute(deps)));
   app.post('/slack/events', raw, slack, asyncRoute(slackEventsRoute(deps)));
   app.post('/slack/interactions', raw, slack, asyncRoute(slackInteractionsRoute(deps)));

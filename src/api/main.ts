@@ -35,6 +35,11 @@ async function main(): Promise<void> {
     audit,
     slack,
     groupsOf: createGroupResolver(() => policy.current(), slack?.groupMembers),
+    ready: () =>
+      connection.withDeadline(Date.now() + 1000, async () => {
+        await connection.workflowService.getSystemInfo({});
+        return true;
+      }),
     logger,
   });
   const server = app.listen(cfg.PORT, () => {

@@ -61,6 +61,8 @@ const workerShape = {
   OPSLOOP_FINDINGS_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(15 * 60_000),
   OPSLOOP_APPROVAL_REMINDER_MS: optional(z.coerce.number().int().positive()).default(30 * 60_000),
   OPSLOOP_APPROVAL_EXPIRY_MS: optional(z.coerce.number().int().positive()).default(4 * 60 * 60_000),
+  /** host:port where the worker serves Temporal's runtime metrics for Prometheus (e.g. 0.0.0.0:9464); unset: off. */
+  OPSLOOP_WORKER_METRICS_ADDRESS: optional(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')),
   /** How often the reconcile schedule asks ServiceNow for recently updated incidents; 0 disables it. */
   OPSLOOP_RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(0)).default(5 * 60_000),
 };

@@ -27,7 +27,12 @@ function sdkLogLevel(level: string): LogLevel {
 async function main(): Promise<void> {
   const cfg = loadOrExit(() => loadWorkerConfig());
   const log = createLogger({ level: cfg.LOG_LEVEL, name: 'opsloop-worker' });
-  Runtime.install({ logger: new DefaultLogger(sdkLogLevel(cfg.LOG_LEVEL)) });
+  Runtime.install({
+    logger: new DefaultLogger(sdkLogLevel(cfg.LOG_LEVEL)),
+    telemetryOptions: cfg.OPSLOOP_WORKER_METRICS_ADDRESS
+      ? { metrics: { prometheus: { bindAddress: cfg.OPSLOOP_WORKER_METRICS_ADDRESS }, globalTags: { service: 'opsloop-worker' } } }
+      : undefined,
+  });
   const policy = createPolicyStore({ file: cfg.OPSLOOP_POLICY_FILE });
   reloadPolicyOnSighup(policy, log);
   const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });

@@ -31,7 +31,8 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    // The worker's native core also logs (e.g. "Task not found" when a test terminates runs); errors only.
+    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
   } catch {
     // already installed by another helper in this process
   }
@@ -76,6 +77,8 @@ export interface StackOptions {
   policy?: Policy;
   /** Defaults to a JSON-lines file in a fresh temporary folder. */
   audit?: AuditStore;
+  /** Where the API's logs go (at info level); by default they are dropped. */
+  logDestination?: { write(line: string): void };
 }
 
 /** Users the test policy lets approve; U0ADMIN is an admin. */
@@ -139,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     serviceNowWebhookSecrets: [serviceNowWebhookSecret],
     agentCallbackSecrets: [agentSecrets.callback],
     respond: createResponder(),
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logDestination ? createLogger({ level: 'info', destination: options.logDestination }) : createLogger({ level: 'silent' }),
   });
   const api = await serve(app);
   const agent = await startFakeAgent({
@@ -211,7 +214,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  */
 async function finishOrTerminate(client: Client, taskQueue: string): Promise<void> {
   const query = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`;
-  const deadline = Date.now() + 5000;
+  // Runs about to finish get a moment; those waiting for a person (a decision) are ended at once after it.
+  const deadline = Date.now() + 1500;
   while (Date.now() < deadline && (await client.workflow.count(query)).count > 0) {
     await new Promise((r) => setTimeout(r, 100));
   }
