@@ -4,6 +4,7 @@ import type { AuditStore } from '../audit/audit-store';
 import type { InvestigationSettings } from '../contracts/investigation';
 import type { PolicyStore } from '../policy/policy-store';
 import { createAuditActivities } from './audit';
+import { createRunbookActivities, type Subscription } from './runbook';
 import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
@@ -17,6 +18,10 @@ export interface ActivityDeps {
   settings: InvestigationSettings;
   policy: PolicyStore;
   audit: AuditStore;
+  /** The worker's environment, for secrets named by runbook actions (`${NAME}`) and commands' variables. */
+  env?: NodeJS.ProcessEnv;
+  /** Notification subscriptions from the runbook catalog. */
+  subscriptions?: () => Subscription[];
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
@@ -27,6 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvestigationActivities(deps),
     ...createTemporalActivities(),
     ...createAuditActivities(deps.audit),
+    ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []) }),
   });
 }
 

@@ -22,6 +22,12 @@ export function createSlackActivities(slack: SlackClient) {
       return (await slack.postMessage(thread.channel, { text, threadTs: thread.ts })).ts;
     },
 
+    /** A new top-level message (the root of a runbook action's thread, a notification). */
+    async postChannelMessage(channel: string, text: string): Promise<ThreadRef> {
+      const posted = await slack.postMessage(channel, { text });
+      return { channel: posted.channel, ts: posted.ts };
+    },
+
     async postApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string): Promise<string> {
       const message = approvalMessage(request, approvalWorkflowId);
       return (await slack.postMessage(request.thread.channel, { ...message, threadTs: request.thread.ts })).ts;

@@ -7,10 +7,14 @@ import { COMMANDS, type CommandName } from '../policy/schema';
 import { incidentModal, resolveModal } from './slack/modals';
 import type { ApiSlack } from './slack/slack-web';
 import { usageText, type Command } from './slack/command-text';
-import { DecisionRefusedError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
+import { DecisionRefusedError, UnknownActionError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
+import { runbookCommand } from './runbook-command';
+import type { Catalog } from '../runbook/catalog-schema';
 
 export interface CommandDeps {
   gateway: WorkflowGateway;
+  /** The runbook catalog (empty without OPSLOOP_ACTIONS_FILE). */
+  catalog?: () => Catalog;
   policy: PolicyStore;
   audit: AuditStore;
   groupsOf: (userId: string) => Promise<string[]>;
@@ -128,6 +132,11 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
         if (!ctx.triggerId || !deps.slack) return { text: 'Open incidents with `/ops incident` (it needs a form, so not from a mention).' };
         await deps.slack.openView(ctx.triggerId, incidentModal(ctx.channelId));
         return { text: '' };
+      case 'actions':
+      case 'run':
+        return runbookCommand(deps, ctx, command, groups);
+      case 'cancel':
+        return { text: `:octagonal_sign: Cancelling \`${await deps.gateway.cancelAction(command.id, ctx.userId)}\`…` };
       case 'resolve': {
         if (!command.notes && ctx.triggerId && deps.slack) {
           await deps.slack.openView(ctx.triggerId, resolveModal(command.incidentNumber, ctx.channelId));
@@ -149,6 +158,7 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
     }
   } catch (err) {
     if (err instanceof UnknownIncidentError) return { text: `OpsLoop has no open investigation for ${err.incidentNumber}.` };
+    if (err instanceof UnknownActionError) return { text: `:grey_question: ${err.message}.` };
     if (err instanceof DecisionRefusedError) {
       await auditFromApi(deps.audit, { source: ctx.source, action: command.kind, actorId: ctx.userId, channelId: ctx.channelId, text: ctx.text, result: 'denied', reason: err.message });
       return { text: `:no_entry: ${err.message}`, denied: true };

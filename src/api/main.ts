@@ -9,6 +9,7 @@ import { createPolicyStore } from '../policy/policy-store';
 import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';
 import { createApp } from './app';
 import { createApiSlack } from './slack/slack-web';
+import { loadCatalog } from '../runbook/load-catalog';
 import { createResponder } from './respond';
 import { createWorkflowGateway } from './workflow-gateway';
 
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: cfg.LOG_LEVEL, name: 'opsloop-api' });
   // Connect before listening: Slack's 3 s budget has no room for a first connection.
   const policy = createPolicyStore({ file: cfg.OPSLOOP_POLICY_FILE });
+  const catalog = loadCatalog(cfg.OPSLOOP_ACTIONS_FILE);
   reloadPolicyOnSighup(policy, logger);
   const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
   const slack = cfg.SLACK_BOT_TOKEN ? createApiSlack({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL }) : undefined;
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     agentCallbackSecrets: present(cfg.AGENT_CALLBACK_SECRET),
     respond: createResponder(),
     policy,
+    catalog: () => catalog,
     audit,
     slack,
     groupsOf: createGroupResolver(() => policy.current(), slack?.groupMembers),

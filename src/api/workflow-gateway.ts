@@ -3,11 +3,12 @@ import type { SlackMentionInput } from '../contracts/slack-mention';
 import type { DecisionInput } from '../contracts/decision';
 import type { Findings } from '../contracts/findings';
 import type { IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
-import { OpsRequester, OpsStage } from '../contracts/search-attributes';
+import type { RunbookActionInput } from '../contracts/runbook';
+import { IncidentNumber, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
 import type { ResolutionRequest } from '../contracts/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
 import { deliverIncidentEvent, requestResolution, startInvestigation } from '../temporal/incident-delivery';
-import { decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../workflows/messages';
+import { cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../workflows/messages';
 
 /** Thrown when a request names an incident OpsLoop has no running workflow for. */
 export class UnknownIncidentError extends Error {
@@ -40,6 +41,14 @@ export interface WorkflowGateway {
   jobs(channelId: string, userId: string, limit?: number): Promise<JobSummary[]>;
   /** Starts the workflow that creates the incident from `/ops incident`'s modal; keyed by the view id. */
   openIncident(viewId: string, input: OpenIncidentInput): Promise<void>;
+  startAction(workflowId: string, input: RunbookActionInput): Promise<void>;
+  /** Records who cancelled, then cancels; throws UnknownActionError when no such action is running. */
+  cancelAction(idOrShortId: string, userId: string): Promise<string>;
+}
+
+/** Thrown when `/ops cancel` names no running action. */
+export class UnknownActionError extends Error {
+  override name = 'UnknownActionError';
 }
 
 export interface JobSummary {
@@ -157,6 +166,49 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
+    },
+
+    async startAction(workflowId, input) {
+      await within(budgetMs, () =>
+        client.workflow.start('runbookAction', {
+          workflowId,
+          taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: OpsRequester, value: input.requestedBy },
+            { key: OpsStage, value: 'requested' },
+            { key: SlackChannel, value: input.channelId },
+            ...(input.incidentNumber ? [{ key: IncidentNumber, value: input.incidentNumber }] : []),
+          ],
+          staticSummary: `${input.actionName} ${Object.values(input.params).join(' ')} · requested by ${input.requestedBy}`,
+        }),
+      );
+    },
+
+    async cancelAction(idOrShortId, userId) {
+      return within(budgetMs, async () => {
+        let workflowId = idOrShortId;
+        if (!idOrShortId.startsWith('action/')) {
+          const found: string[] = [];
+          for await (const run of client.workflow.list({ query: `WorkflowType = "runbookAction" AND ExecutionStatus = "Running"` })) {
+            if (run.workflowId.endsWith(`/${idOrShortId}`)) found.push(run.workflowId);
+          }
+          if (found.length !== 1) throw new UnknownActionError(`no running action with id ${idOrShortId}`);
+          workflowId = found[0]!;
+        }
+        const handle = client.workflow.getHandle(workflowId);
+        try {
+          const { status } = await handle.describe();
+          if (status.name !== 'RUNNING') throw new UnknownActionError(`${workflowId} is not running (${status.name.toLowerCase()})`);
+          await handle.signal(cancelRequestedSignal, userId);
+          await handle.cancel();
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw new UnknownActionError(`no action ${workflowId}`);
+          throw err;
+        }
+        return workflowId;
+      });
     },
 
     async incidentStatus(incidentNumber) {

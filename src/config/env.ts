@@ -27,6 +27,8 @@ const temporalShape = {
   TEMPORAL_API_KEY: optional(z.string()),
   TEMPORAL_UI_URL: optional(url).default('http://localhost:8233'),
   OPSLOOP_POLICY_FILE: z.string({ message: 'required: the authorization policy (see policy.example.yaml)' }).min(1),
+  /** The runbook catalog: actions, ping targets, notification subscriptions (see runbook.example.yaml). */
+  OPSLOOP_ACTIONS_FILE: optional(z.string()),
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
   OPSLOOP_DATA_DIR: optional(z.string()),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),

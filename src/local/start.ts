@@ -8,6 +8,7 @@ import { startFakeSlack, type FakeSlack } from '../sandbox/fake-slack';
 import { sandboxUsers, startSandboxConsole } from '../sandbox/console';
 import { writeFileSync } from 'node:fs';
 import { sandboxPolicy } from '../policy/sandbox-policy';
+import { sandboxCatalog } from '../runbook/sandbox-catalog';
 import { startEntryPoint, waitForHttp, type RunningChild } from './child-process';
 import { startDevServer, type DevServer } from './dev-server';
 import { DEFAULT_DATA_DIR } from './paths';
@@ -90,6 +91,12 @@ async function main(): Promise<number> {
       const policyFile = join(dataDir, 'sandbox-policy.json');
       writeFileSync(policyFile, JSON.stringify(sandboxPolicy([demoApprover]), null, 2));
       childEnv.OPSLOOP_POLICY_FILE = policyFile;
+    }
+    if (!env.OPSLOOP_ACTIONS_FILE) {
+      // A tiny sandbox catalog: `/ops run ping sandbox` checks OpsLoop's own API.
+      const catalogFile = join(dataDir, 'sandbox-actions.json');
+      writeFileSync(catalogFile, JSON.stringify(sandboxCatalog(`http://localhost:${apiPort}/healthz`), null, 2));
+      childEnv.OPSLOOP_ACTIONS_FILE = catalogFile;
     }
     childEnv.OPSLOOP_DATA_DIR = dataDir;
     if (sandboxServiceNow) {

@@ -24,6 +24,9 @@ export function sandboxPolicy(approvers: string[], admins: string[] = approvers)
       approve: 'approver',
       reject: 'approver',
       audit: 'admin',
+      actions: 'viewer',
+      run: 'viewer',
+      cancel: 'viewer',
     },
     approvals: { default: { approvals: 1, requesterMayApprove: true }, byPriority: {} },
   };

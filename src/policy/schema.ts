@@ -4,8 +4,11 @@ export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Every command OpsLoop knows, as it appears after `/ops`. */
-export const COMMANDS = ['help', 'status', 'jobs', 'investigate', 'resolve', 'incident', 'approve', 'reject', 'audit'] as const;
+export const COMMANDS = ['help', 'status', 'jobs', 'investigate', 'resolve', 'incident', 'approve', 'reject', 'audit', 'actions', 'run', 'cancel'] as const;
 export type CommandName = (typeof COMMANDS)[number];
+
+/** Commands added after the first policy files were written: defaults keep those files valid. */
+const LATER_COMMAND_DEFAULTS: Partial<Record<string, Role>> = { actions: 'viewer', run: 'operator', cancel: 'operator' };
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABC');
 const slackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id like S0123ABC');
@@ -38,7 +41,12 @@ export const policySchema = z.strictObject({
     )
     .min(1, 'list at least one channel (or "*")'),
   /** The role each command needs; admins may run everything. */
-  commands: z.strictObject(Object.fromEntries(COMMANDS.map((c) => [c, z.enum(ROLES)])) as Record<CommandName, z.ZodEnum<{ [K in Role]: K }>>),
+  commands: z.strictObject(
+    Object.fromEntries(COMMANDS.map((c) => [c, c in LATER_COMMAND_DEFAULTS ? z.enum(ROLES).default(LATER_COMMAND_DEFAULTS[c]!) : z.enum(ROLES)])) as Record<
+      CommandName,
+      z.ZodEnum<{ [K in Role]: K }>
+    >,
+  ),
   approvals: z.strictObject({
     default: approvalRuleSchema,
     /** By ServiceNow priority ("1" … "5"); the stricter of this and the default applies. */

@@ -15,6 +15,7 @@ import { createAuditStore } from '../audit/create-audit-store';
 import { dataDir } from '../local/data-dir';
 import { createPolicyStore } from '../policy/policy-store';
 import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';
+import { loadCatalog } from '../runbook/load-catalog';
 
 /** Maps our pino level onto the SDK's logger, which knows fewer levels. */
 function sdkLogLevel(level: string): LogLevel {
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
       : undefined,
   });
   const policy = createPolicyStore({ file: cfg.OPSLOOP_POLICY_FILE });
+  const catalog = loadCatalog(cfg.OPSLOOP_ACTIONS_FILE);
   reloadPolicyOnSighup(policy, log);
   const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
   const activities = createActivities({
@@ -55,6 +57,8 @@ async function main(): Promise<void> {
     settings: investigationSettings(cfg),
     policy,
     audit,
+    env: process.env,
+    subscriptions: () => catalog.notifications,
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
   const worker = await createWorker({

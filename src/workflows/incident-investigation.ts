@@ -3,6 +3,7 @@ import {
   ChildWorkflowFailure,
   condition,
   executeChild,
+  patched,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -11,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
 import type { Findings } from '../contracts/findings';
+import type { NotificationEvent } from '../contracts/runbook';
 import { isFinishedState, incidentStateLabel } from '../contracts/incident-state';
 import type {
   IncidentInvestigationInput,
@@ -24,8 +26,16 @@ import { approvalWorkflowId, resolutionWorkflowId } from '../contracts/workflow-
 import { humanApproval } from './human-approval';
 import { findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from './messages';
 import { recordAudit } from './audit-trail';
-import { agent, settings as settingsActivity, servicenow, slack } from './proxies';
+import { agent, runbook, settings as settingsActivity, servicenow, slack } from './proxies';
 import { resolution } from './resolution';
+
+/** Histories recorded before channel notifications existed replay without the notify call. */
+const NOTIFICATIONS_PATCH = 'notifications-v1';
+const NOTIFIED_OUTCOMES: Partial<Record<InvestigationResult['outcome'], NotificationEvent>> = {
+  resolved: 'incident-resolved',
+  expired: 'approval-expired',
+  failed: 'workflow-failed',
+};
 
 /** Escalation starts a new round with the same approvers; this bounds how often. */
 const MAX_APPROVAL_ROUNDS = 3;
@@ -114,6 +124,10 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
     await enterStage(next, detail);
     if (root) await slack.postThreadNote(root, detail);
     await recordAudit('outcome', { source: 'workflow', action: 'investigation-outcome', incidentNumber: number, actorId: decidedBy, result: outcome, reason: detail });
+    const event = NOTIFIED_OUTCOMES[outcome];
+    if (event && patched(NOTIFICATIONS_PATCH)) {
+      await runbook.notify({ id: `${workflowInfo().workflowId}/${workflowInfo().runId}/outcome`, event, text: `${number} (P${incident.priority} · ${incident.shortDescription}): ${detail}` });
+    }
     return { incidentNumber: number, outcome, decidedBy };
   };
 

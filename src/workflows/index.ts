@@ -4,3 +4,5 @@ export { reconcileIncidents } from './reconcile-incidents';
 export { resolution } from './resolution';
 export { slackMention } from './slack-mention';
 export { openIncident } from './open-incident';
+export { channelNotifier } from './channel-notifier';
+export { runbookAction } from './runbook-action';

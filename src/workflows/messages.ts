@@ -3,6 +3,7 @@ import type { DecisionChoice, DecisionInput } from '../contracts/decision';
 import type { Findings } from '../contracts/findings';
 import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigation';
 import type { ResolutionRequest } from '../contracts/resolution';
+import type { Notification } from '../contracts/runbook';
 
 /** A person asked (again) to resolve the incident; they are told the outcome through their response_url. */
 export const resolutionRequestedSignal = defineSignal<[ResolutionRequest]>('resolutionRequested');
@@ -31,3 +32,9 @@ export interface ApprovalStatus {
   outcome?: string;
 }
 export const approvalStatusQuery = defineQuery<ApprovalStatus>('approvalStatus');
+
+/** A notification for a channel's notifier; retried deliveries carry the same id and are dropped. */
+export const notificationQueuedSignal = defineSignal<[Notification]>('notificationQueued');
+
+/** `/ops cancel <id>`: who asked, recorded before the cancellation itself. */
+export const cancelRequestedSignal = defineSignal<[string]>('cancelRequested');

@@ -17,7 +17,14 @@ export const servicenow = proxyActivities<
 export const slack = proxyActivities<
   Pick<
     Activities,
-    'respondToRequester' | 'postIncidentRoot' | 'updateIncidentRoot' | 'postThreadNote' | 'postApprovalRequest' | 'refreshApprovalRequest' | 'closeApprovalRequest'
+    | 'respondToRequester'
+    | 'postIncidentRoot'
+    | 'updateIncidentRoot'
+    | 'postThreadNote'
+    | 'postChannelMessage'
+    | 'postApprovalRequest'
+    | 'refreshApprovalRequest'
+    | 'closeApprovalRequest'
   >
 >({
   startToCloseTimeout: '15s',
@@ -46,5 +53,11 @@ export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>({
   startToCloseTimeout: '10s',
   // The audit trail must not be lost: keep trying (a database restart, say) for an hour.
   scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+export const runbook = proxyActivities<Pick<Activities, 'notify'>>({
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });

@@ -13,6 +13,8 @@ import { createApiSlack } from '../../src/api/slack/slack-web';
 import { createGroupResolver } from '../../src/policy/group-resolver';
 import { createPolicyStore, type PolicyStore } from '../../src/policy/policy-store';
 import type { Policy } from '../../src/policy/schema';
+import type { Catalog } from '../../src/runbook/catalog-schema';
+import { EMPTY_CATALOG } from '../../src/runbook/load-catalog';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +79,7 @@ export interface StackOptions {
   policy?: Policy;
   /** Defaults to a JSON-lines file in a fresh temporary folder. */
   audit?: AuditStore;
+  catalog?: Catalog;
   /** Where the API's logs go (at info level); by default they are dropped. */
   logDestination?: { write(line: string): void };
 }
@@ -95,7 +98,7 @@ export const testPolicy = (overrides: Partial<Policy> = {}): Policy => ({
     admin: { users: [ADMIN], groups: [] },
   },
   channels: [{ id: '*', commands: ['*'] }],
-  commands: { help: 'viewer', status: 'viewer', jobs: 'viewer', investigate: 'operator', resolve: 'operator', incident: 'operator', approve: 'approver', reject: 'approver', audit: 'admin' },
+  commands: { help: 'viewer', status: 'viewer', jobs: 'viewer', investigate: 'operator', resolve: 'operator', incident: 'operator', approve: 'approver', reject: 'approver', audit: 'admin', actions: 'viewer', run: 'operator', cancel: 'operator' },
   approvals: { default: { approvals: 1, requesterMayApprove: false }, byPriority: { '1': { approvals: 2, requesterMayApprove: false } } },
   ...overrides,
 });
@@ -132,7 +135,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const apiSlack = createApiSlack({ token: botToken, apiUrl: `${slack.url}/api/` });
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
+  const catalog = options.catalog ?? EMPTY_CATALOG;
   const app = createApp({
+    catalog: () => catalog,
     policy,
     audit,
     slack: apiSlack,
@@ -171,6 +176,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       settings,
       policy,
       audit,
+      subscriptions: () => catalog.notifications,
     }),
   });
   const running = worker.run();

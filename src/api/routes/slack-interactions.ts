@@ -6,7 +6,8 @@ import { blockActionsSchema, viewSubmissionSchema, type BlockActions } from '../
 import { viewSubmissionRoute } from './slack-view-submission';
 import { DecisionRefusedError } from '../workflow-gateway';
 
-const APPROVAL_ID = /^incident\/INC\d{7,10}\/approval\/\d{1,3}$/;
+/** Approvals of incidents (`incident/INC…/approval/<n>`) and of runbook actions (`action/<name>/<id>/approval`). */
+const APPROVAL_ID = /^(incident\/INC\d{7,10}\/approval\/\d{1,3}|action\/[a-z][a-z0-9-]{0,39}\/[0-9a-f]{8}\/approval)$/;
 /** Within Slack's 3 s: what is not accepted by then is reported through response_url when it is. */
 export const DECISION_ACK_BUDGET_MS = 2_000;
 
@@ -66,7 +67,7 @@ async function decide(deps: InteractionDeps, req: Request, res: Response, click:
       channelId: click.channel?.id,
       decision: choice,
       workflowId: approvalId,
-      incidentNumber: approvalId.split('/')[1],
+      incidentNumber: approvalId.startsWith('incident/') ? approvalId.split('/')[1] : undefined,
       result: 'denied',
       reason: err.message,
     });

@@ -7,6 +7,9 @@ export type Command =
   | { kind: 'incident' }
   | { kind: 'status' | 'investigate' | 'approve' | 'reject' | 'audit'; incidentNumber: string }
   | { kind: 'resolve'; incidentNumber: string; notes?: string }
+  | { kind: 'actions' }
+  | { kind: 'run'; action: string; args: string[]; dryRun: boolean }
+  | { kind: 'cancel'; id: string }
   | { kind: 'invalid'; problem: string };
 
 /** Slash commands OpsLoop answers; `/ops-resolve` is the name teams already use for the resolve flow. */
@@ -23,6 +26,9 @@ export const USAGE: Record<CommandName, string> = {
   approve: '`/ops approve INC0010001`: approve the pending decision (same as the button)',
   reject: '`/ops reject INC0010001`: reject the pending decision',
   audit: '`/ops audit INC0010001`: the audit trail of an incident',
+  actions: '`/ops actions`: the runbook actions you may run, with usage',
+  run: '`/ops run <action> [args] [--dry-run]`: run a runbook action (see `/ops actions`)',
+  cancel: '`/ops cancel <action id>`: stop a running action',
 };
 
 export const usageText = (commands: readonly CommandName[]): string =>
@@ -48,7 +54,18 @@ export function parseCommandText(command: string, text: string): Command {
   const [verb, ...args] = words;
   const name = verb?.toLowerCase();
   if (name === undefined || name === 'help') return { kind: 'help' };
-  if (name === 'jobs' || name === 'incident') return args.length ? { kind: 'invalid', problem: `\`/ops ${name}\` takes no arguments.` } : { kind: name };
+  if (name === 'run') {
+    const [action, ...rest] = args;
+    if (!action) return { kind: 'invalid', problem: 'Which action? See `/ops actions`.' };
+    const dryRun = rest.includes('--dry-run');
+    return { kind: 'run', action: action.toLowerCase(), args: rest.filter((a) => a !== '--dry-run'), dryRun };
+  }
+  if (name === 'cancel') {
+    const [id, ...rest] = args;
+    if (!id || rest.length || !/^(action\/[a-z][a-z0-9-]{0,39}\/)?[0-9a-f]{8}$/.test(id)) return { kind: 'invalid', problem: 'Cancel which action? Give its id, e.g. `/ops cancel action/ping/1a2b3c4d`.' };
+    return { kind: 'cancel', id };
+  }
+  if (name === 'jobs' || name === 'incident' || name === 'actions') return args.length ? { kind: 'invalid', problem: `\`/ops ${name}\` takes no arguments.` } : { kind: name };
   if ((INCIDENT_COMMANDS as readonly string[]).includes(name)) return parseIncidentCommand(name as IncidentCommand, args);
   return { kind: 'invalid', problem: `I don't know \`${String(verb).slice(0, 40)}\`.` };
 }

@@ -1,0 +1,43 @@
+// Workflow-safe: plain types only.
+
+/** What will run, fully resolved from the catalog and validated parameters; shown as-is in a dry run. */
+export type ExecutionPlan =
+  /** Header values are templates: `${NAME}` names a worker environment variable, resolved only when it runs. */
+  | { type: 'http'; method: string; url: string; headers: Record<string, string>; body?: string; expectStatus: number[]; idempotent: boolean }
+  | { type: 'command'; executable: string; argv: string[]; envNames: string[]; safeToRetry: boolean }
+  | { type: 'ping'; target: string; check: { url: string } | { host: string; port: number } };
+
+export type ApprovalLevel = 'none' | 'one' | 'two';
+
+export interface RunbookActionInput {
+  actionName: string;
+  /** The validated parameters, for the audit trail and the messages. */
+  params: Record<string, string>;
+  plan: ExecutionPlan;
+  timeoutMs: number;
+  requestedBy: string;
+  channelId: string;
+  /** The approval the action needs (the stricter of the action's and the policy's rule), recorded at request time. */
+  approval: { level: ApprovalLevel; approvers: string[]; approverGroups: string[] };
+  /** For agent-proposed actions: the incident it belongs to. */
+  incidentNumber?: string;
+}
+
+export interface ActionResult {
+  ok: boolean;
+  /** HTTP status or process exit code. */
+  code?: number;
+  durationMs: number;
+  /** A short, truncated excerpt of the response or output. */
+  excerpt: string;
+  summary: string;
+}
+
+export type NotificationEvent = 'action-succeeded' | 'action-failed' | 'incident-resolved' | 'approval-expired' | 'workflow-failed';
+
+export interface Notification {
+  /** Deduplicates retried deliveries. */
+  id: string;
+  event: NotificationEvent;
+  text: string;
+}
