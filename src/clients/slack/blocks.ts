@@ -2,6 +2,18 @@ import type { KnownBlock } from '@slack/web-api';
 import { DECISION_ACTION_PREFIX, type ApprovalOutcome, type ApprovalRequest, type DecisionChoice } from '../../contracts/decision';
 import type { SlackMessage } from './client';
 
+/**
+ * Escapes text from outside OpsLoop (ticket fields, findings) for Slack mrkdwn: `<!channel>` must not ping a channel
+ * and `<https://evil|Open>` must not disguise a link (https://api.slack.com/reference/surfaces/formatting#escaping).
+ */
+export const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The agent writes Markdown; Slack's mrkdwn knows *bold* but not **bold** or # headings. */
+export const markdownToMrkdwn = (text: string): string =>
+  escapeMrkdwn(text)
+    .replace(/^#{1,6}\s+(.+)$/gm, '*$1*')
+    .replace(/\*\*(.+?)\*\*/g, '*$1*');
+
 /** Slack rejects section text over 3,000 characters (and combined blocks well below 40k). */
 const SECTION_LIMIT = 2900;
 const clip = (text: string, limit = SECTION_LIMIT) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
@@ -32,20 +44,20 @@ export interface IncidentView {
 export function incidentRootMessage(v: IncidentView): SlackMessage {
   const stage = STAGE_LABEL[v.stage] ?? v.stage;
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`:rotating_light: *${v.number}* · P${v.priority} · ${v.shortDescription}`) } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(`:rotating_light: *${v.number}* · P${v.priority} · ${escapeMrkdwn(v.shortDescription)}`) } },
     {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Stage*\n${stage}` },
         { type: 'mrkdwn', text: `*Priority*\nP${v.priority}` },
-        { type: 'mrkdwn', text: `*Assignment group*\n${v.assignmentGroup || '—'}` },
-        { type: 'mrkdwn', text: `*Configuration item*\n${v.cmdbCi || '—'}` },
+        { type: 'mrkdwn', text: `*Assignment group*\n${escapeMrkdwn(v.assignmentGroup) || '—'}` },
+        { type: 'mrkdwn', text: `*Configuration item*\n${escapeMrkdwn(v.cmdbCi) || '—'}` },
       ],
     },
   ];
   if (v.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(v.detail) } });
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${v.incidentUrl}|Open in ServiceNow> · <${v.runUrl}|Run in Temporal>` }] });
-  return { text: `${v.number} · P${v.priority} · ${v.shortDescription} — ${stage}`, blocks };
+  return { text: `${v.number} · P${v.priority} · ${escapeMrkdwn(v.shortDescription)} — ${stage}`, blocks };
 }
 
 const BUTTON_TEXT: Record<DecisionChoice, string> = { approve: 'Approve resolution', reject: 'Reject', escalate: 'Escalate' };
@@ -68,7 +80,7 @@ const OUTCOME_TEXT = (o: ApprovalOutcome): string => {
 export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string, outcome?: ApprovalOutcome, approvedBy: string[] = []): SlackMessage {
   const blocks: KnownBlock[] = [
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*${req.question}*`) } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(req.evidence || '_No findings._') } },
+    { type: 'section', text: { type: 'mrkdwn', text: clip(markdownToMrkdwn(req.evidence) || '_No findings._') } },
   ];
   if (outcome) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: OUTCOME_TEXT(outcome) }] });
