@@ -5,6 +5,8 @@ import type { InvestigationSettings } from '../contracts/investigation';
 import type { PolicyStore } from '../policy/policy-store';
 import { createAuditActivities } from './audit';
 import { createRunbookActivities, type Subscription } from './runbook';
+import type { Catalog } from '../runbook/catalog-schema';
+import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
@@ -22,6 +24,8 @@ export interface ActivityDeps {
   env?: NodeJS.ProcessEnv;
   /** Notification subscriptions from the runbook catalog. */
   subscriptions?: () => Subscription[];
+  /** The runbook catalog, for checking agent-proposed actions. */
+  catalog?: () => Catalog;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
@@ -32,7 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createInvestigationActivities(deps),
     ...createTemporalActivities(),
     ...createAuditActivities(deps.audit),
-    ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []) }),
+    ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG) }),
   });
 }
 

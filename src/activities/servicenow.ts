@@ -40,6 +40,16 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
       return servicenow.createIncident(fields);
     },
 
+    /**
+     * Appends a work note unless the journal already holds `marker`: a retried attempt whose PATCH landed before
+     * its answer was lost writes nothing twice.
+     */
+    async addWorkNoteOnce(sysId: string, marker: string, note: string): Promise<'written' | 'already-there'> {
+      if ((await servicenow.getWorkNotes(sysId)).includes(marker)) return 'already-there';
+      await servicenow.updateIncident(sysId, { work_notes: note });
+      return 'written';
+    },
+
     async addWorkNote(sysId: string, note: string): Promise<void> {
       await servicenow.updateIncident(sysId, { work_notes: note });
     },

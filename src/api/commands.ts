@@ -118,6 +118,7 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
           userName: ctx.userName,
           groups,
           source: ctx.source === 'mention' ? 'mention' : 'slash-command',
+          comment: command.comment,
         });
         return { text: `:white_check_mark: Your decision (${result.choice}) on ${command.incidentNumber} was recorded.` };
       }

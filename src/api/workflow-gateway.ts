@@ -8,7 +8,7 @@ import { IncidentNumber, OpsRequester, OpsStage, SlackChannel } from '../contrac
 import type { ResolutionRequest } from '../contracts/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
 import { deliverIncidentEvent, requestResolution, startInvestigation } from '../temporal/incident-delivery';
-import { cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../workflows/messages';
+import { approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../workflows/messages';
 
 /** Thrown when a request names an incident OpsLoop has no running workflow for. */
 export class UnknownIncidentError extends Error {
@@ -42,6 +42,8 @@ export interface WorkflowGateway {
   /** Starts the workflow that creates the incident from `/ops incident`'s modal; keyed by the view id. */
   openIncident(viewId: string, input: OpenIncidentInput): Promise<void>;
   startAction(workflowId: string, input: RunbookActionInput): Promise<void>;
+  /** What a proposed action would run, from its pending approval. */
+  approvalPreview(approvalWorkflowId: string): Promise<string | undefined>;
   /** Records who cancelled, then cancels; throws UnknownActionError when no such action is running. */
   cancelAction(idOrShortId: string, userId: string): Promise<string>;
 }
@@ -130,7 +132,7 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
     async decideForIncident(incidentNumber, decision) {
       const status = await this.incidentStatus(incidentNumber);
       if (!status.pendingApproval) throw new DecisionRefusedError(`${incidentNumber} has no decision waiting (stage: ${status.stage}).`);
-      return this.decide(status.pendingApproval.workflowId, decision, `${status.pendingApproval.workflowId}:${decision.userId}`);
+      return this.decide(status.pendingApproval.workflowId, decision, `${status.pendingApproval.workflowId}:${decision.userId}:`);
     },
 
     async jobs(channelId, userId, limit = 10) {
@@ -166,6 +168,11 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
+    },
+
+    async approvalPreview(approvalWorkflowId) {
+      const status = await within(budgetMs, () => client.workflow.getHandle(approvalWorkflowId).query(approvalStatusQuery));
+      return status.preview;
     },
 
     async startAction(workflowId, input) {

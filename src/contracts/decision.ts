@@ -22,6 +22,12 @@ export interface ApprovalRequest {
   /** Who asked; unless `requesterMayApprove`, they cannot approve their own request. */
   requester?: string;
   requesterMayApprove?: boolean;
+  /** The incident's sys_id: decisions are written to its work notes. */
+  sysId?: string;
+  /** sha256 of the question and evidence shown; set by the approval workflow, carried by the buttons. */
+  evidenceHash?: string;
+  /** For a proposed action: what Preview shows (the resolved URL or argument vector and the rule). */
+  preview?: string;
   thread: { channel: string; ts: string };
   reminderIntervalMs: number;
   expiryMs: number;
@@ -39,6 +45,10 @@ export interface DecisionInput {
   groups?: string[];
   /** Where the decision came from, for the audit trail. */
   source?: 'button' | 'slash-command' | 'mention';
+  /** The evidence the person saw (from the button); a stale one is refused. Text commands decide on the current one. */
+  evidenceHash?: string;
+  /** Said with the decision (`/ops approve INC… <comment>`), written to the decision record. */
+  comment?: string;
 }
 
 export type ApprovalOutcome =
@@ -48,3 +58,5 @@ export type ApprovalOutcome =
 
 /** Slack button action ids; the value carries the approval workflow id. */
 export const DECISION_ACTION_PREFIX = 'opsloop.decision.';
+/** The Preview button of a proposed action: shows what would run, runs nothing. */
+export const PREVIEW_ACTION = 'opsloop.preview';

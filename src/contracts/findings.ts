@@ -11,6 +11,11 @@ export const findingsSchema = z.object({
   recommendation: z.string().max(10_000).optional(),
   /** Which investigator produced it, e.g. "aws-devops-agent" or "sandbox-agent". */
   source: z.string().max(100).default('agent'),
+  /**
+   * A mitigation the agent proposes as a runbook catalog action. It runs only if it validates against that action's
+   * parameters and is approved; free-form commands are never executed.
+   */
+  proposedAction: z.object({ name: z.string().max(40), params: z.record(z.string(), z.string().max(200)).default({}) }).optional(),
   /** A link to the investigation in the agent's own console, when there is one. */
   url: z.url().optional(),
 });

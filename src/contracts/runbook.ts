@@ -19,9 +19,15 @@ export interface RunbookActionInput {
   channelId: string;
   /** The approval the action needs (the stricter of the action's and the policy's rule), recorded at request time. */
   approval: { level: ApprovalLevel; approvers: string[]; approverGroups: string[] };
-  /** For agent-proposed actions: the incident it belongs to. */
+  /** For agent-proposed actions: the incident it belongs to, and its thread (the result is posted there). */
   incidentNumber?: string;
+  thread?: { channel: string; ts: string };
 }
+
+/** An agent's proposal, checked against the catalog by the worker. */
+export type CheckedProposal =
+  | { valid: true; actionName: string; params: Record<string, string>; plan: ExecutionPlan; timeoutMs: number; approval: ApprovalLevel; label: string; preview: string }
+  | { valid: false; label: string; reason: string };
 
 export interface ActionResult {
   ok: boolean;

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { OPSLOOP_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { ensureSearchAttributes } from './search-attributes';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -37,13 +38,14 @@ export function devServerArgs(o: DevServerOptions): string[] {
   return args;
 }
 
-async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number, output: () => string, namespace: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Temporal dev server exited with code ${child.exitCode}:\n${output()}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
+      await ensureSearchAttributes(connection, namespace);
       await connection.close();
       return;
     } catch {
@@ -73,7 +75,7 @@ export async function startDevServer(o: DevServerOptions): Promise<DevServer> {
     clearTimeout(timer);
   };
   try {
-    await waitUntilServing(address, child, o.startTimeoutMs ?? 60_000, () => output);
+    await waitUntilServing(address, child, o.startTimeoutMs ?? 60_000, () => output, o.namespace ?? 'default');
   } catch (err) {
     await stop();
     throw err;

@@ -1,9 +1,13 @@
 import type { Catalog } from './catalog-schema';
 
-/** What `npm start` offers to run: a ping of the sandbox itself (see runbook.example.yaml for real catalogs). */
-export const sandboxCatalog = (healthUrl: string): Catalog => ({
+/**
+ * What `npm start` offers to run: a ping of the sandbox itself, and a pretend `restart-service` (a Node one-liner
+ * that prints what it would restart) that the sandbox agent proposes for some incidents, so the demo shows an
+ * agent-proposed remediation end to end. See runbook.example.yaml for real catalogs.
+ */
+export const sandboxCatalog = (healthUrl: string, node: string = process.execPath): Catalog => ({
   version: 1,
-  allowedExecutables: [],
+  allowedExecutables: [node],
   targets: { sandbox: { url: healthUrl } },
   actions: [
     {
@@ -14,6 +18,15 @@ export const sandboxCatalog = (healthUrl: string): Catalog => ({
       approval: 'none',
       timeoutMs: 10_000,
       executor: { type: 'ping' },
+    },
+    {
+      name: 'restart-service',
+      description: 'Restart a service (sandbox: only prints what it would restart)',
+      params: [{ name: 'service', type: 'enum', values: ['payments-api', 'checkout-api', 'orders-db'] }],
+      role: 'operator',
+      approval: 'one',
+      timeoutMs: 10_000,
+      executor: { type: 'command', executable: node, args: ['-e', 'console.log("sandbox: restarted " + process.argv[1])', '{service}'], env: [], safeToRetry: false },
     },
   ],
   notifications: [],

@@ -109,6 +109,8 @@ interface Diagnosis {
   match: RegExp;
   rootCause: (service: string) => string;
   recommendation: (service: string) => string;
+  /** A runbook action the agent proposes (OpsLoop runs it only if it validates and is approved). */
+  propose?: (service: string) => { name: string; params: Record<string, string> };
 }
 
 /** Canned diagnoses keyed on the symptom, so demos and tests get stable, plausible findings. */
@@ -122,12 +124,14 @@ const DIAGNOSES: readonly Diagnosis[] = [
   {
     match: /\b5\d\d\b|error rate|errors|exception|failing|failed/,
     rootCause: (s) => `A configuration change shipped with the latest ${s} deployment points at a retired downstream endpoint; calls to it fail and surface as server errors.`,
-    recommendation: (s) => `Revert the ${s} configuration change and add a deployment check that the downstream endpoint answers.`,
+    recommendation: (s) => `Restart ${s} so it reloads the reverted configuration, then add a deployment check that the downstream endpoint answers.`,
+    propose: (s) => ({ name: 'restart-service', params: { service: s } }),
   },
   {
     match: /memory|oom|heap/,
     rootCause: (s) => `A memory leak in ${s}: heap usage grows steadily after each deployment until the container is OOM-killed and restarted.`,
     recommendation: (s) => `Restart ${s} to buy time, capture a heap snapshot, and roll back the release that introduced the growth.`,
+    propose: (s) => ({ name: 'restart-service', params: { service: s } }),
   },
   {
     match: /cpu|throttl/,
@@ -162,7 +166,8 @@ function sandboxFindings(payload: TriggerPayload): Findings {
     recommendation,
     '_Produced by the OpsLoop sandbox agent; no real systems were inspected._',
   ].join('\n\n');
-  return findingsSchema.parse({ incidentNumber: payload.incidentId, status: 'completed', source: 'sandbox-agent', summary, rootCause, recommendation });
+  const proposedAction = payload.service && 'propose' in diagnosis && diagnosis.propose ? diagnosis.propose(payload.service) : undefined;
+  return findingsSchema.parse({ incidentNumber: payload.incidentId, status: 'completed', source: 'sandbox-agent', summary, rootCause, recommendation, proposedAction });
 }
 
 /**

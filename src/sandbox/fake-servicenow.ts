@@ -73,8 +73,9 @@ const WRITABLE = ['short_description', 'description', 'priority', 'urgency', 'im
 const serviceNowTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 const failure = (message: string, detail: string) => ({ error: { message, detail }, status: 'failure' });
 
-function project(incident: FakeIncident, fields: string | undefined): Record<string, string> {
-  const full: Record<string, string> = { ...incident, work_notes: '' };
+function project(incident: FakeIncident, fields: string | undefined, displayValues = false): Record<string, string> {
+  // Like the Table API: journal fields read empty unless display values are asked for (newest entry first).
+  const full: Record<string, string> = { ...incident, work_notes: displayValues ? [...incident.work_notes].reverse().join('\n\n') : '' };
   if (!fields) return full;
   return Object.fromEntries(fields.split(',').filter((f) => f in full).map((f) => [f, full[f] as string]));
 }
@@ -199,7 +200,8 @@ export async function startFakeServiceNow(options: {
 
   app.get('/api/now/table/incident/:sysId', faults.middleware('GET incident', errorBody), (req, res) => {
     const incident = byId(req, res);
-    if (incident) res.json({ result: project(incident, req.query.sysparm_fields as string | undefined) });
+    const display = req.query.sysparm_display_value === 'true' || req.query.sysparm_display_value === 'all';
+    if (incident) res.json({ result: project(incident, req.query.sysparm_fields as string | undefined, display) });
   });
 
   app.post('/api/now/table/incident', faults.middleware('POST incident', errorBody), (req, res) => {
@@ -227,7 +229,13 @@ export async function startFakeServiceNow(options: {
       res.status(403).json(failure('Operation Failed', `Data Policy Exception: The following fields are mandatory: ${missing}`));
       return;
     }
-    res.json({ result: project(applyChanges(incident, body), req.query.sysparm_fields as string | undefined) });
+    const updated = applyChanges(incident, body);
+    // The change is kept but the answer is lost, as when a connection drops after ServiceNow committed.
+    if (faults.consume('PATCH incident answer')?.dropResponse) {
+      req.socket.destroy();
+      return;
+    }
+    res.json({ result: project(updated, req.query.sysparm_fields as string | undefined) });
   });
 
   const served = await serve(app, options.port);

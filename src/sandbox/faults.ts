@@ -10,6 +10,8 @@ export interface Fault {
   delayMs?: number;
   /** Never answer (until the fake closes). */
   hang?: boolean;
+  /** Serve the request, then drop the connection instead of answering (only where a fake supports it). */
+  dropResponse?: boolean;
   /** How many requests this applies to; default 1. */
   times?: number;
   body?: unknown;
@@ -34,6 +36,12 @@ export function createFaults() {
     },
     clear(): void {
       armed.length = 0;
+    },
+    /** Takes one use of a fault a fake applies itself (after serving), if one is armed for the route. */
+    consume(route: string): Fault | undefined {
+      const fault = armed.find((f) => f.route === route && f.remaining > 0);
+      if (fault) fault.remaining -= 1;
+      return fault;
     },
     middleware(route: string, defaultBody: (status: number) => unknown): RequestHandler {
       return (_req, res, next) => {

@@ -65,7 +65,10 @@ export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentD
   const approve = buttonsOf(decision).find((b) => b.action_id.endsWith('.approve'))!;
   const evidence = JSON.stringify(decision.blocks).match(/Likely cause\*\\n([^"]{0,140})/)?.[1] ?? '(no findings)';
   o.print(`Demo: the agent's findings are in the thread: "${evidence.replace(/\\n/g, ' ')}"`);
-  o.print(`Demo: sandbox approver <@${o.approverId}> clicks "Approve resolution" (signed like Slack would)…`);
+  const proposed = /Proposed:\* `([^`]+)`/.exec(JSON.stringify(decision.blocks))?.[1];
+  if (proposed) o.print(`Demo: the agent proposes the catalog action \`${proposed}\`; the button reads "Approve and run" (Preview shows what would execute).`);
+  const buttonLabel = /"action_id":"opsloop\.decision\.approve","text":\{"type":"plain_text","text":"([^"]+)"/.exec(JSON.stringify(decision.blocks))?.[1] ?? 'Approve';
+  o.print(`Demo: sandbox approver <@${o.approverId}> clicks "${buttonLabel}" (signed like Slack would)…`);
   const clicked = Date.now();
   await sendButtonClick(o.apiUrl, o.signingSecret, {
     userId: o.approverId,
@@ -79,7 +82,7 @@ export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentD
   if (!resolved) return result;
   result.clickToResolvedMs = Date.now() - clicked;
   const after = o.servicenow.incident(number)!;
-  o.print(`Demo: ServiceNow shows ${number} Resolved (${result.clickToResolvedMs} ms after the click); close notes: "${after.close_notes.split('\n')[1] ?? after.close_notes}"`);
+  o.print(`Demo: ServiceNow shows ${number} Resolved (${result.clickToResolvedMs} ms after the click); close notes end with: "${after.close_notes.split('\n').at(-1) ?? ''}"`);
   await waitFor(() => (rootMessages(o.slack, number)[0]?.text.includes('Resolved') ? true : undefined), deadline);
   o.print(`Demo: the thread's root message now reads: ${rootMessages(o.slack, number)[0]?.text}`);
   result.ok = true;

@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     audit,
     env: process.env,
     subscriptions: () => catalog.notifications,
+    catalog: () => catalog,
   });
   const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
   const worker = await createWorker({

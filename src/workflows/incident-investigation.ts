@@ -8,11 +8,12 @@ import {
   setHandler,
   startChild,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
 import type { Findings } from '../contracts/findings';
-import type { NotificationEvent } from '../contracts/runbook';
+import type { CheckedProposal, NotificationEvent } from '../contracts/runbook';
 import { isFinishedState, incidentStateLabel } from '../contracts/incident-state';
 import type {
   IncidentInvestigationInput,
@@ -24,7 +25,8 @@ import type {
 import { IncidentNumber, IncidentPriority, OpsStage, SlackChannel, type OpsStageValue } from '../contracts/search-attributes';
 import { approvalWorkflowId, resolutionWorkflowId } from '../contracts/workflow-ids';
 import { humanApproval } from './human-approval';
-import { findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from './messages';
+import { evidenceChangedSignal, findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from './messages';
+import { runbookAction } from './runbook-action';
 import { recordAudit } from './audit-trail';
 import { agent, runbook, settings as settingsActivity, servicenow, slack } from './proxies';
 import { resolution } from './resolution';
@@ -37,6 +39,9 @@ const NOTIFIED_OUTCOMES: Partial<Record<InvestigationResult['outcome'], Notifica
   failed: 'workflow-failed',
 };
 
+/** Histories recorded before agent proposals existed replay without checking them. */
+const PROPOSALS_PATCH = 'proposals-v1';
+
 /** Escalation starts a new round with the same approvers; this bounds how often. */
 const MAX_APPROVAL_ROUNDS = 3;
 
@@ -45,14 +50,19 @@ const reasonOf = (err: unknown): string => {
   return err instanceof Error ? err.message : String(err);
 };
 
-function evidenceOf(findings: Findings | undefined, timeoutMs: number): string {
-  if (!findings) return `_The investigator sent no findings within ${Math.round(timeoutMs / 60_000) || '<1'} min; decide without them._`;
-  const parts = [findings.summary && `*Findings* (${findings.source})\n${findings.summary}`];
+function evidenceOf(findings: Findings | undefined, timeoutMs: number, incident?: IncidentSnapshot, proposal?: CheckedProposal): string {
+  const header = incident ? [`*Incident:* P${incident.priority}${incident.cmdbCi ? ` · CI ${incident.cmdbCi}` : ''}`] : [];
+  if (!findings) return [...header, `_The investigator sent no findings within ${Math.round(timeoutMs / 60_000) || '<1'} min; decide without them._`].join('\n\n');
+  const parts = [...header, findings.summary && `*Findings* (${findings.source})\n${findings.summary}`];
   if (findings.rootCause) parts.push(`*Likely cause*\n${findings.rootCause}`);
   if (findings.recommendation) parts.push(`*Recommendation*\n${findings.recommendation}`);
   if (findings.status !== 'completed') parts.push(`_Investigation ${findings.status}._`);
+  if (proposal?.valid) parts.push(`*Proposed:* \`${proposal.label}\` (will execute ${proposal.preview})`);
+  else if (proposal) parts.push(`*Proposed (shown as text only; it cannot be run from here: ${proposal.reason}):* \`${proposal.label}\``);
   return parts.filter(Boolean).join('\n\n');
 }
+
+const APPROVAL_LEVEL_COUNT = { none: 1, one: 1, two: 2 } as const;
 
 function closeNotesOf(findings: Findings | undefined, approver: string): string {
   const lines = [`Resolved through OpsLoop after approval by Slack user ${approver}.`];
@@ -83,7 +93,8 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
     incident = update;
   });
   setHandler(findingsReceivedSignal, (received) => {
-    findings ??= received;
+    // Later findings replace earlier ones; a pending decision is then asked again on the new evidence.
+    if (!findings || JSON.stringify(findings) !== JSON.stringify(received)) findings = received;
   });
   setHandler(incidentStatusQuery, () => ({
     incidentNumber: number,
@@ -171,16 +182,32 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
   if (finishedElsewhere()) return finish('finished-elsewhere', 'resolved', `${number} was ${incidentStateLabel(incident.state)} in ServiceNow; OpsLoop stopped here.`);
   if (!settled) await slack.postThreadNote(root, ':hourglass: No findings from the investigator in time; asking for a decision without them.');
 
+  // An agent's proposed remediation is checked against the catalog by the worker; only a valid one can run.
+  let proposal: CheckedProposal | undefined;
+  let checkedFindings: Findings | undefined;
+  const checkProposal = async () => {
+    if (findings === checkedFindings) return;
+    checkedFindings = findings;
+    proposal = findings?.proposedAction && patched(PROPOSALS_PATCH) ? await runbook.checkProposal(findings.proposedAction) : undefined;
+  };
+  await checkProposal();
+
   for (let round = 1; round <= MAX_APPROVAL_ROUNDS; round++) {
     await enterStage('awaiting-decision', findings ? 'Findings posted; waiting for an approver.' : 'Waiting for an approver (no findings).');
+    const runsAction = proposal?.valid === true;
+    const evidenceNow = () => evidenceOf(findings, cfg.findingsTimeoutMs, incident, proposal);
+    let sentEvidence = evidenceNow();
     const request: ApprovalRequest = {
       incidentNumber: number,
-      question: `Resolve ${number} in ServiceNow?`,
-      evidence: evidenceOf(findings, cfg.findingsTimeoutMs),
+      question: runsAction ? `Run the proposed action, then resolve ${number}?` : `Resolve ${number} in ServiceNow?`,
+      evidence: sentEvidence,
+      sysId: incident.sysId,
+      preview: proposal?.valid ? proposal.preview : undefined,
       choices: round < MAX_APPROVAL_ROUNDS ? ['approve', 'reject', 'escalate'] : ['approve', 'reject'],
       approvers: cfg.approvers,
       approverGroups: cfg.approverGroups,
-      requiredApprovals: cfg.requiredApprovals,
+      // The stricter of the incident's rule and the proposed action's own.
+      requiredApprovals: Math.max(cfg.requiredApprovals ?? 1, proposal?.valid ? APPROVAL_LEVEL_COUNT[proposal.approval] : 1),
       requester: input.requestedBy,
       requesterMayApprove: cfg.requesterMayApprove,
       thread: root,
@@ -204,7 +231,16 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
       (o) => (outcome = o),
       (err: unknown) => (approvalError = err ?? 'unknown failure'),
     );
-    await condition(() => outcome !== undefined || approvalError !== undefined || finishedElsewhere());
+    for (;;) {
+      await condition(() => outcome !== undefined || approvalError !== undefined || finishedElsewhere() || findings !== checkedFindings || evidenceNow() !== sentEvidence);
+      if (outcome !== undefined || approvalError !== undefined || finishedElsewhere()) break;
+      // New findings, or a ServiceNow update that changed the priority or CI: the pending request is superseded.
+      await checkProposal();
+      if (evidenceNow() !== sentEvidence) {
+        sentEvidence = evidenceNow();
+        await approval.signal(evidenceChangedSignal, sentEvidence);
+      }
+    }
     if (approvalError !== undefined) return finish('failed', 'failed', `:x: The decision request failed: ${reasonOf(approvalError)}`);
     if (!outcome) {
       await approval.signal(withdrawApprovalSignal, `${number} was ${incidentStateLabel(incident.state)} in ServiceNow.`);
@@ -223,11 +259,40 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
         continue;
       case 'approved': {
         const by = outcome.by;
+        let actionOutcome = '';
+        if (proposal?.valid && runsAction) {
+          await enterStage('resolving', `Approved by <@${by}>; running the proposed \`${proposal.label}\`.`);
+          const ran = await executeChild(runbookAction, {
+            workflowId: `action/${proposal.actionName}/${uuid4().slice(0, 8)}`,
+            args: [
+              {
+                actionName: proposal.actionName,
+                params: proposal.params,
+                plan: proposal.plan,
+                timeoutMs: proposal.timeoutMs,
+                requestedBy: by,
+                channelId: root.channel,
+                // Already approved here under the stricter rule; it is not asked twice.
+                approval: { level: 'none', approvers: [], approverGroups: [] },
+                incidentNumber: number,
+                thread: root,
+              },
+            ],
+          });
+          const summary = 'result' in ran ? ran.result.summary : ran.status;
+          await servicenow.addWorkNoteOnce(
+            incident.sysId,
+            `[OpsLoop action ${workflowInfo().workflowId}/${proposal.actionName}]`,
+            `[OpsLoop action ${workflowInfo().workflowId}/${proposal.actionName}] Proposed action \`${proposal.label}\` approved by Slack user ${by}: ${ran.status} (${summary}).`,
+          );
+          if (ran.status !== 'succeeded') return finish('failed', 'failed', `:x: The proposed \`${proposal.label}\` ${ran.status} (${summary}); ${number} stays open.`, by);
+          actionOutcome = `Remediation: ran \`${proposal.label}\` (${summary}).`;
+        }
         await enterStage('resolving', `Approved by <@${by}>; resolving in ServiceNow.`);
         try {
           await executeChild(resolution, {
             workflowId: resolutionWorkflowId(number),
-            args: [{ incidentNumber: number, closeCode: cfg.closeCode, closeNotes: closeNotesOf(findings, by), requestedBy: { slackUserId: by } }],
+            args: [{ incidentNumber: number, closeCode: cfg.closeCode, closeNotes: [closeNotesOf(findings, by), actionOutcome].filter(Boolean).join('\n'), requestedBy: { slackUserId: by } }],
             staticSummary: `${number} · resolve · approved by ${by}`,
           });
         } catch (err) {

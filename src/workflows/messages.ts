@@ -26,6 +26,8 @@ export const decideUpdate = defineUpdate<{ choice: DecisionChoice }, [DecisionIn
 export const withdrawApprovalSignal = defineSignal<[string]>('withdrawApproval');
 
 export interface ApprovalStatus {
+  evidenceHash: string;
+  preview?: string;
   approvers: string[];
   requiredApprovals: number;
   approvedBy: string[];
@@ -38,3 +40,6 @@ export const notificationQueuedSignal = defineSignal<[Notification]>('notificati
 
 /** `/ops cancel <id>`: who asked, recorded before the cancellation itself. */
 export const cancelRequestedSignal = defineSignal<[string]>('cancelRequested');
+
+/** The evidence behind a pending approval changed (new findings, priority or CI): withdraw and ask again. */
+export const evidenceChangedSignal = defineSignal<[string]>('evidenceChanged');

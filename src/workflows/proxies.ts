@@ -7,7 +7,7 @@ import type { Activities } from '../activities';
  * bounds how long a flapping system can hold an incident.
  */
 export const servicenow = proxyActivities<
-  Pick<Activities, 'findIncident' | 'readIncident' | 'readIncidentSnapshot' | 'createIncident' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
+  Pick<Activities, 'findIncident' | 'readIncident' | 'readIncidentSnapshot' | 'createIncident' | 'addWorkNoteOnce' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
 >({
   startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '15m',
@@ -56,7 +56,7 @@ export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
-export const runbook = proxyActivities<Pick<Activities, 'notify'>>({
+export const runbook = proxyActivities<Pick<Activities, 'notify' | 'checkProposal'>>({
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },

@@ -51,7 +51,9 @@ export async function runbookAction(input: RunbookActionInput): Promise<RunbookO
     setCurrentDetails(`${label}: ${s}`);
   };
 
-  const thread = await slack.postChannelMessage(input.channelId, `:gear: <@${input.requestedBy}> asked to run ${label} (\`${workflowId}\`).`);
+  const announcement = `:gear: <@${input.requestedBy}> asked to run ${label} (\`${workflowId}\`).`;
+  const thread = input.thread ?? (await slack.postChannelMessage(input.channelId, announcement));
+  if (input.thread) await slack.postThreadNote(input.thread, `:gear: Running ${label} (\`${workflowId}\`), approved by <@${input.requestedBy}>.`);
   await recordAudit('requested', { source: 'slash-command', action: 'run', actorId: input.requestedBy, channelId: input.channelId, text: label, incidentNumber: input.incidentNumber, result: 'accepted' });
 
   const finish = async (outcome: RunbookOutcome, text: string) => {

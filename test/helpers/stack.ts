@@ -59,6 +59,8 @@ export interface Stack {
   agent: FakeAgent;
   /** The secret a ServiceNow Business Rule signs webhooks with. */
   serviceNowWebhookSecret: string;
+  /** The secret an agent signs its findings callbacks with. */
+  agentCallbackSecret: string;
   settings: InvestigationSettings;
   policy: PolicyStore;
   audit: AuditStore;
@@ -177,6 +179,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       policy,
       audit,
       subscriptions: () => catalog.notifications,
+      catalog: () => catalog,
     }),
   });
   const running = worker.run();
@@ -197,6 +200,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     servicenow,
     agent,
     serviceNowWebhookSecret,
+    agentCallbackSecret: agentSecrets.callback,
     settings,
     policy,
     audit,

@@ -87,9 +87,9 @@ describe('trust: policy, authorization at every entry point, approvals and the a
     expect(String((await eventually(() => stack.slack.responsesFor(intruder.responseUrl)[0]?.body)).text)).toContain('Only the approvers');
 
     await click(stack, decision, 'approve', SECOND_APPROVER);
-    // The same person again (button or text): the same update id, so Temporal returns the first decision.
+    // The same person clicking again: the same update id, so Temporal returns the first decision; by text: refused.
     await click(stack, decision, 'approve', SECOND_APPROVER);
-    expect(await sendSlashCommandAs(stack, `approve ${number}`, SECOND_APPROVER)).toContain('Your decision (approve)');
+    expect(await sendSlashCommandAs(stack, `approve ${number}`, SECOND_APPROVER)).toContain('You already approved; 1 more approval(s) needed');
     const progress = await eventually(() => {
       const live = stack.slack.messages.find((m) => m.ts === decision.ts);
       return live && JSON.stringify(live.blocks).includes('1 of 2 approvals') ? live : undefined;
@@ -111,6 +111,7 @@ describe('trust: policy, authorization at every entry point, approvals and the a
     expect((await denials()).map((d) => [d.actorId, d.reason])).toEqual([
       [APPROVER, 'You asked for this; someone else has to approve it.'],
       ['U0INTRUDER', expect.stringContaining('Only the approvers')],
+      [SECOND_APPROVER, expect.stringContaining('You already approved')],
     ]);
   });
 

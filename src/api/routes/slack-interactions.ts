@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { DECISION_ACTION_PREFIX, isDecisionChoice } from '../../contracts/decision';
+import { DECISION_ACTION_PREFIX, PREVIEW_ACTION, isDecisionChoice } from '../../contracts/decision';
 import { auditFromApi, type CommandDeps } from '../commands';
 import { BadRequestError, readFormBody } from '../middleware/form-body';
 import { blockActionsSchema, viewSubmissionSchema, type BlockActions } from '../slack/payloads';
@@ -48,9 +48,22 @@ export function slackInteractionsRoute(deps: InteractionDeps, ackBudgetMs = DECI
 
 async function decide(deps: InteractionDeps, req: Request, res: Response, click: BlockActions, ackBudgetMs: number): Promise<void> {
   const action = click.actions[0]!;
+  // Decision buttons carry "<approval workflow id>|<sha256 of the evidence shown>".
+  const [approvalId = '', evidenceHash] = (action.value ?? '').split('|');
+  if (evidenceHash !== undefined && !/^[0-9a-f]{64}$/.test(evidenceHash)) throw new BadRequestError(400, 'malformed evidence hash');
+  if (!APPROVAL_ID.test(approvalId)) throw new BadRequestError(400, 'unknown action');
+  if (action.action_id === PREVIEW_ACTION) {
+    res.status(200).end();
+    const preview = await deps.gateway.approvalPreview(approvalId).catch(() => undefined);
+    if (click.response_url) {
+      await deps
+        .respond(click.response_url, { text: preview ? `:mag: Preview (nothing was run):\n${preview}` : 'Nothing to preview.', response_type: 'ephemeral', replace_original: false })
+        .catch((err: unknown) => req.log?.warn({ err }, 'could not reply through response_url'));
+    }
+    return;
+  }
   const choice = action.action_id.startsWith(DECISION_ACTION_PREFIX) ? action.action_id.slice(DECISION_ACTION_PREFIX.length) : '';
-  const approvalId = action.value ?? '';
-  if (!isDecisionChoice(choice) || !APPROVAL_ID.test(approvalId)) throw new BadRequestError(400, 'unknown action');
+  if (!isDecisionChoice(choice)) throw new BadRequestError(400, 'unknown action');
 
   const tell = (text: string) => {
     if (!click.response_url) return;
@@ -75,9 +88,9 @@ async function decide(deps: InteractionDeps, req: Request, res: Response, click:
   const groups = await deps.groupsOf(click.user.id);
   const decision = deps.gateway.decide(
     approvalId,
-    { choice, userId: click.user.id, userName: click.user.username ?? click.user.name, clickedAt: clickedAt(action.action_ts), groups, source: 'button' },
-    // The same person clicking twice (or Slack re-sending) is one decision, not two.
-    `${approvalId}:${click.user.id}`,
+    { choice, userId: click.user.id, userName: click.user.username ?? click.user.name, clickedAt: clickedAt(action.action_ts), groups, source: 'button', evidenceHash },
+    // The same person clicking twice on the same evidence (or Slack re-sending) is one decision, not two.
+    `${approvalId}:${click.user.id}:${evidenceHash ?? ''}`,
   );
   const outcome = await Promise.race([
     decision.then(

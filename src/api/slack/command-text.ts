@@ -5,7 +5,8 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'jobs' }
   | { kind: 'incident' }
-  | { kind: 'status' | 'investigate' | 'approve' | 'reject' | 'audit'; incidentNumber: string }
+  | { kind: 'status' | 'investigate' | 'audit'; incidentNumber: string }
+  | { kind: 'approve' | 'reject'; incidentNumber: string; comment?: string }
   | { kind: 'resolve'; incidentNumber: string; notes?: string }
   | { kind: 'actions' }
   | { kind: 'run'; action: string; args: string[]; dryRun: boolean }
@@ -23,8 +24,8 @@ export const USAGE: Record<CommandName, string> = {
   investigate: '`/ops investigate INC0010001`: start the investigation of an existing incident',
   resolve: '`/ops resolve INC0010001 [notes]`: resolve it in ServiceNow (without notes, a form asks for them; also `/ops-resolve`)',
   incident: '`/ops incident`: open a new ServiceNow incident and its investigation',
-  approve: '`/ops approve INC0010001`: approve the pending decision (same as the button)',
-  reject: '`/ops reject INC0010001`: reject the pending decision',
+  approve: '`/ops approve INC0010001 [comment]`: approve the pending decision (same as the button)',
+  reject: '`/ops reject INC0010001 [comment]`: reject the pending decision',
   audit: '`/ops audit INC0010001`: the audit trail of an incident',
   actions: '`/ops actions`: the runbook actions you may run, with usage',
   run: '`/ops run <action> [args] [--dry-run]`: run a runbook action (see `/ops actions`)',
@@ -43,6 +44,7 @@ function parseIncidentCommand(kind: IncidentCommand, args: string[]): Command {
   const incidentNumber = normaliseIncidentNumber(raw);
   if (!incidentNumber) return { kind: 'invalid', problem: `\`${raw.slice(0, 60)}\` is not an incident number (expected e.g. INC0010001).` };
   if (kind === 'resolve') return { kind, incidentNumber, ...(rest.length ? { notes: rest.join(' ').slice(0, 3000) } : {}) };
+  if (kind === 'approve' || kind === 'reject') return { kind, incidentNumber, ...(rest.length ? { comment: rest.join(' ').slice(0, 500) } : {}) };
   if (rest.length) return { kind: 'invalid', problem: `\`/ops ${kind}\` takes only an incident number.` };
   return { kind, incidentNumber };
 }

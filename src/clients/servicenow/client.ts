@@ -118,6 +118,15 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
       return this.getSnapshotByNumber(created.number);
     },
 
+    /** The work notes journal as one text (ServiceNow returns journals only with display values). */
+    async getWorkNotes(sysId: string): Promise<string> {
+      const target = `ServiceNow GET incident/${sysId} work notes`;
+      const query = new URLSearchParams({ sysparm_fields: 'work_notes', sysparm_display_value: 'true' });
+      const body = await request(target, `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`);
+      const notes = (body as { result?: { work_notes?: unknown } } | undefined)?.result?.work_notes;
+      return typeof notes === 'string' ? notes : '';
+    },
+
     async updateIncident(sysId: string, changes: IncidentChanges): Promise<Incident> {
       const target = `ServiceNow PATCH incident/${sysId}`;
       const query = new URLSearchParams({ sysparm_fields: INCIDENT_FIELDS, sysparm_exclude_reference_link: 'true' });

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/web-api';
-import { DECISION_ACTION_PREFIX, type ApprovalOutcome, type ApprovalRequest, type DecisionChoice } from '../../contracts/decision';
+import { DECISION_ACTION_PREFIX, PREVIEW_ACTION, type ApprovalOutcome, type ApprovalRequest, type DecisionChoice } from '../../contracts/decision';
 import type { SlackMessage } from './client';
 
 /**
@@ -61,6 +61,7 @@ export function incidentRootMessage(v: IncidentView): SlackMessage {
 }
 
 const BUTTON_TEXT: Record<DecisionChoice, string> = { approve: 'Approve resolution', reject: 'Reject', escalate: 'Escalate' };
+const buttonText = (req: ApprovalRequest, choice: DecisionChoice) => (choice === 'approve' && req.preview ? 'Approve and run' : BUTTON_TEXT[choice]);
 const OUTCOME_TEXT = (o: ApprovalOutcome): string => {
   switch (o.outcome) {
     case 'approved':
@@ -88,18 +89,23 @@ export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string
     blocks.push({
       type: 'actions',
       block_id: `decision:${approvalWorkflowId}`.slice(0, 255),
-      elements: req.choices.map((choice) => ({
+      elements: [...req.choices.map((choice) => ({
         type: 'button' as const,
         action_id: `${DECISION_ACTION_PREFIX}${choice}`,
-        text: { type: 'plain_text' as const, text: BUTTON_TEXT[choice] },
-        value: approvalWorkflowId,
+        text: { type: 'plain_text' as const, text: buttonText(req, choice) },
+        // The evidence hash rides along, so a click on a superseded message can be told from a current one.
+        value: req.evidenceHash ? `${approvalWorkflowId}|${req.evidenceHash}` : approvalWorkflowId,
         ...(choice === 'approve' ? { style: 'primary' as const } : choice === 'reject' ? { style: 'danger' as const } : {}),
       })),
+        ...(req.preview
+          ? [{ type: 'button' as const, action_id: PREVIEW_ACTION, text: { type: 'plain_text' as const, text: 'Preview' }, value: approvalWorkflowId }]
+          : [])],
     });
     const who = [...req.approvers.filter((u) => u !== '*').map((u) => `<@${u}>`), ...(req.approverGroups ?? []).map((g) => `<!subteam^${g}>`)];
     const needed = req.requiredApprovals ?? 1;
     const progress = needed > 1 ? ` · ${approvedBy.length} of ${needed} approvals${approvedBy.length ? `: ${approvedBy.map((u) => `<@${u}>`).join(', ')}` : ''}` : '';
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approvers: ${who.join(', ') || (req.approvers.includes('*') ? 'anyone' : 'nobody is configured')}${progress}` }] });
+    const hash = req.evidenceHash ? ` · evidence ${req.evidenceHash.slice(0, 12)}` : '';
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approvers: ${who.join(', ') || (req.approvers.includes('*') ? 'anyone' : 'nobody is configured')}${progress}${hash}` }] });
   }
   return { text: outcome ? `${req.question} — ${OUTCOME_TEXT(outcome)}` : req.question, blocks };
 }
