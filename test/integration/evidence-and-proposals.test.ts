@@ -5,6 +5,7 @@ import { sendSlashCommand } from '../../src/sandbox/slack-requests';
 import { buttonsOf, click, decisionMessage, rootMessages, threadReplies } from '../helpers/incident-loop';
 import { APPROVERS, eventually, expectNoWorkflowsIn, startStack, type Stack } from '../helpers/stack';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
+import { recordHistory } from '../helpers/record-history';
 
 const [APPROVER] = APPROVERS as [string];
 
@@ -80,6 +81,8 @@ describe('evidence-bound approvals and agent-proposed remediation', () => {
     expect(notes.find((n) => n.includes('approval 1 of 1'))).toContain(`Evidence sha256: ${buttonsOf(second)[0]!.value.split('|')[1]}`);
     const audit = await stack.audit.list({ incidentNumber: number });
     expect(audit.filter((r) => r.action === 'approval-superseded')).toHaveLength(1);
+    await recordHistory(stack.client, incidentWorkflowId(number), 'incident-evidence-superseded');
+    await recordHistory(stack.client, `${incidentWorkflowId(number)}/approval/1`, 'approval-superseded-then-approved');
   });
 
   it('runs an agent-proposed catalog action once after approval, then resolves with its outcome; Preview runs nothing', async () => {
@@ -105,6 +108,7 @@ describe('evidence-bound approvals and agent-proposed remediation', () => {
     expect(incident.state).toBe('6');
     expect(incident.close_notes).toContain('Remediation: ran `restart-service payments-api` (exited with code 0)');
     expect(incident.work_notes.filter((n) => n.includes('Proposed action `restart-service payments-api` approved'))).toHaveLength(1);
+    await recordHistory(stack.client, incidentWorkflowId(number), 'incident-proposed-action-approved');
   });
 
   it('never runs a proposed action after a rejection or a stale click; an invalid proposal is text only', async () => {
