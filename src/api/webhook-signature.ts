@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from './safe-equal';
 
 /**
  * Signature scheme for the webhooks OpsLoop receives (ServiceNow Business Rule, agent callbacks). It mirrors the
@@ -27,11 +28,6 @@ export function webhookSignature(secret: string, timestamp: string, rawBody: Buf
   return createHmac('sha256', secret).update(`${timestamp}:`).update(rawBody).digest('base64');
 }
 
-const safeEqual = (a: string, b: string): boolean => {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-};
 
 export interface WebhookAuthInput {
   secrets: readonly string[];

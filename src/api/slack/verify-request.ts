@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../safe-equal';
 
 /** Slack signs requests at most this long ago; older (or further in the future) ones are replays or bad clocks. */
 export const SLACK_MAX_SKEW_SECONDS = 300;
@@ -24,12 +25,6 @@ export function slackSignature(secret: string, timestamp: string, rawBody: Buffe
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:`).update(rawBody).digest('hex')}`;
 }
 
-const safeEqual = (a: string, b: string): boolean => {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  // timingSafeEqual throws on different lengths; a length mismatch is simply "not equal".
-  return left.length === right.length && timingSafeEqual(left, right);
-};
 
 /** Verifies Slack's v0 signature over the exact raw bytes. Throws SlackVerificationError; returns nothing. */
 export function verifySlackSignature(input: SlackSignatureInput): void {
