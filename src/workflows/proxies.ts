@@ -9,6 +9,7 @@ import type { Activities } from '../activities';
 export const servicenow = proxyActivities<
   Pick<Activities, 'findIncident' | 'readIncident' | 'readIncidentSnapshot' | 'createIncident' | 'addWorkNoteOnce' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
 >({
+  summary: 'ServiceNow Table API',
   startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '15m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
@@ -27,6 +28,7 @@ export const slack = proxyActivities<
     | 'closeApprovalRequest'
   >
 >({
+  summary: 'Slack Web API',
   startToCloseTimeout: '15s',
   // response_url works for 30 minutes after the command; retrying longer than that is pointless.
   scheduleToCloseTimeout: '10m',
@@ -34,22 +36,26 @@ export const slack = proxyActivities<
 });
 
 export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
+  summary: 'Investigator (agent webhook)',
   startToCloseTimeout: '20s',
   scheduleToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
 export const settings = proxyActivities<Pick<Activities, 'getInvestigationSettings'>>({
+  summary: 'Worker settings and policy',
   startToCloseTimeout: '10s',
 });
 
 export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf'>>({
+  summary: 'Other OpsLoop workflows (Temporal client)',
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '5m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
 export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>({
+  summary: 'Audit trail',
   startToCloseTimeout: '10s',
   // The audit trail must not be lost: keep trying (a database restart, say) for an hour.
   scheduleToCloseTimeout: '1h',
@@ -57,6 +63,7 @@ export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>({
 });
 
 export const runbook = proxyActivities<Pick<Activities, 'notify' | 'checkProposal'>>({
+  summary: 'Runbook catalog and notifications',
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },

@@ -105,6 +105,7 @@ export async function runbookAction(input: RunbookActionInput): Promise<RunbookO
       }
       stage('running');
       const execute = proxyActivities<Pick<Activities, 'executeAction'>>({
+        summary: `Run ${describe(input.plan)}`.slice(0, 200),
         startToCloseTimeout: input.timeoutMs + 10_000,
         heartbeatTimeout: input.plan.type === 'command' ? '10s' : undefined,
         retry: retryable(input.plan) ? { maximumAttempts: 3, initialInterval: '2s' } : { maximumAttempts: 1 },
