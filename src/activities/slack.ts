@@ -1,7 +1,11 @@
+import { activityInfo } from '@temporalio/activity';
 import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
 import type { ThreadRef } from '../contracts/investigation';
 import { approvalMessage, incidentRootMessage, type IncidentView } from '../clients/slack/blocks';
 import type { ResponseUrlMessage, SlackClient } from '../clients/slack/client';
+
+/** Slack message metadata type of an incident thread's root message. */
+const ROOT_EVENT_TYPE = 'opsloop_incident_root';
 
 export function createSlackActivities(slack: SlackClient) {
   return {
@@ -9,8 +13,15 @@ export function createSlackActivities(slack: SlackClient) {
       await slack.respond(responseUrl, message);
     },
 
+    /**
+     * Opens the incident's thread exactly once: the root carries the run id as message metadata, and a retried
+     * attempt (whose post may have landed before its answer was lost) first looks for it instead of posting again.
+     */
     async postIncidentRoot(channel: string, view: IncidentView): Promise<ThreadRef & { permalink: string }> {
-      const posted = await slack.postMessage(channel, incidentRootMessage(view));
+      const { attempt, workflowExecution } = activityInfo();
+      const runId = workflowExecution?.runId ?? view.number;
+      const existing = attempt > 1 ? await slack.findByMetadata(channel, ROOT_EVENT_TYPE, 'run_id', runId) : undefined;
+      const posted = existing ?? (await slack.postMessage(channel, { ...incidentRootMessage(view), metadata: { event_type: ROOT_EVENT_TYPE, event_payload: { run_id: runId, incident: view.number } } }));
       return { ...posted, permalink: await slack.permalink(posted.channel, posted.ts) };
     },
 

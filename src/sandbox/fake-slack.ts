@@ -21,6 +21,7 @@ export interface ChannelMessage {
   thread_ts?: string;
   text: string;
   blocks?: unknown[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
   edits: number;
 }
 
@@ -46,7 +47,7 @@ const str = (value: unknown, fallback = ''): string => (typeof value === 'string
 /** Web API arguments arrive form-encoded from @slack/web-api, with nested values (blocks) as JSON strings. */
 function decodeArgs(body: unknown): Record<string, unknown> {
   const args: Record<string, unknown> = { ...(body as Record<string, unknown>) };
-  for (const key of ['blocks', 'attachments', 'view']) {
+  for (const key of ['blocks', 'attachments', 'view', 'metadata']) {
     const value = args[key];
     if (typeof value === 'string') {
       try {
@@ -113,10 +114,25 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
           thread_ts: args.thread_ts as string | undefined,
           text: str(args.text),
           blocks: args.blocks as unknown[] | undefined,
+          metadata: args.metadata as ChannelMessage['metadata'],
           edits: 0,
         };
         messages.push(message);
+        // The message is posted but the answer is lost, as when a connection drops after Slack accepted it.
+        if (faults.consume('chat.postMessage answer')?.dropResponse) {
+          req.socket.destroy();
+          return;
+        }
         res.json({ ok: true, channel, ts: message.ts, message });
+        return;
+      }
+      case 'conversations.history': {
+        const history = messages
+          .filter((m) => m.channel === channel && !m.thread_ts)
+          .reverse()
+          .slice(0, Number(args.limit ?? 100))
+          .map(({ ts, text, metadata }) => ({ type: 'message', ts, text, ...(args.include_all_metadata === 'true' || args.include_all_metadata === true ? { metadata } : {}) }));
+        res.json({ ok: true, messages: history, has_more: false });
         return;
       }
       case 'chat.update': {

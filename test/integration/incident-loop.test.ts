@@ -62,6 +62,15 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     await recordHistory(stack.client, `incident/${number}/resolution`, 'resolution-after-approval');
   });
 
+  it('opens exactly one thread even when Slack accepted the root post but its answer was lost', async () => {
+    stack = await startStack();
+    stack.slack.faults.add('chat.postMessage answer', { dropResponse: true });
+    const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' });
+    await decisionMessage(stack, number);
+    expect(rootMessages(stack, number)).toHaveLength(1);
+    expect(stack.slack.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(1);
+  });
+
   it("refuses a non-approver's click with an ephemeral reason and changes nothing; a double click and duplicate webhooks change nothing more", async () => {
     stack = await startStack();
     const number = openIncident(stack, { short_description: 'Orders DB connections exhausted' });

@@ -23,6 +23,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'chat.postEphemeral': ['chat:write'],
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
+  'conversations.history': ['channels:history', 'groups:history'],
   'conversations.info': ['channels:read'],
   'reactions.add': ['reactions:write'],
   'usergroups.list': ['usergroups:read'],

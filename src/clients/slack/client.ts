@@ -61,11 +61,21 @@ export function createSlackClient(cfg: SlackClientConfig) {
   };
 
   return {
-    async postMessage(channel: string, message: SlackMessage & { threadTs?: string }): Promise<{ channel: string; ts: string }> {
+    async postMessage(
+      channel: string,
+      message: SlackMessage & { threadTs?: string; metadata?: { event_type: string; event_payload: Record<string, string> } },
+    ): Promise<{ channel: string; ts: string }> {
       const res = await call('Slack chat.postMessage', () =>
-        web.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: message.threadTs }),
+        web.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: message.threadTs, metadata: message.metadata }),
       );
       return { channel: res.channel ?? channel, ts: res.ts ?? '' };
+    },
+
+    /** The newest top-level message in a channel whose metadata says `event_type` with `key: value`, if any. */
+    async findByMetadata(channel: string, eventType: string, key: string, value: string): Promise<{ channel: string; ts: string } | undefined> {
+      const res = await call('Slack conversations.history', () => web.conversations.history({ channel, limit: 100, include_all_metadata: true }));
+      const found = (res.messages ?? []).find((m) => m.metadata?.event_type === eventType && (m.metadata.event_payload as Record<string, unknown> | undefined)?.[key] === value);
+      return found?.ts ? { channel, ts: found.ts } : undefined;
     },
 
     async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
