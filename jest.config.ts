@@ -2,7 +2,10 @@ import type { Config } from 'jest';
 
 const transform = { '^.+\\.ts$': '@swc/jest' };
 
-/** Two projects: "unit" needs no servers; "integration" runs against one real Temporal dev server per jest run. */
+/**
+ * "unit" needs no servers; "integration" and "reliability" (faults, crashes, hostile input: test/reliability/README.md)
+ * run against one real Temporal dev server per jest run.
+ */
 const config: Config = {
   projects: [
     {
@@ -19,6 +22,15 @@ const config: Config = {
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
       slowTestThreshold: 30,
+    },
+    {
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
+      slowTestThreshold: 60,
     },
   ],
   testTimeout: 120_000,

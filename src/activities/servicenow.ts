@@ -60,7 +60,11 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
      */
     async resolveIncident(input: ResolveIncidentInput): Promise<ResolveIncidentResult> {
       const current = await servicenow.getIncident(input.sysId);
-      if (isFinishedState(current.state)) return { changed: false, incident: current };
+      if (isFinishedState(current.state)) {
+        // A retried attempt whose PATCH landed before its answer was lost (or the worker died): this request did it.
+        const ours = current.state === IncidentState.Resolved && current.close_code === input.closeCode && current.close_notes === input.closeNotes;
+        return { changed: ours, incident: current };
+      }
       const incident = await servicenow.updateIncident(input.sysId, {
         state: IncidentState.Resolved,
         close_code: input.closeCode,

@@ -76,7 +76,15 @@ const cause = (err: unknown): string => {
 
 /** The only API module that talks to Temporal. */
 export function createWorkflowGateway(client: Client, taskQueue: string, budgetMs = TEMPORAL_CALL_BUDGET_MS): WorkflowGateway {
-  const within = <T>(ms: number, fn: () => Promise<T>) => client.withDeadline(Date.now() + ms, fn);
+  // The client's gRPC retry interceptor sleeps its backoff past the deadline (2 s became 3–3.5 s with Temporal down),
+  // so a timer bounds the wait itself; the caller then says it could not confirm (running it again is safe).
+  const within = <T>(ms: number, fn: () => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Temporal did not answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([client.withDeadline(Date.now() + ms, fn), late]).finally(() => clearTimeout(timer));
+  };
   return {
     requestResolution: (incidentNumber, request) => within(budgetMs, () => requestResolution(client, taskQueue, incidentNumber, request)),
 

@@ -10,6 +10,11 @@ const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text
 export function slackCommandsRoute(deps: CommandDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const form = readFormBody(req, res.locals.rawBody as Buffer);
+    // Slack checks the certificate of a command URL with ssl_check=1 and expects a plain 200.
+    if (form.ssl_check === '1') {
+      res.status(200).end();
+      return;
+    }
     const parsed = slashCommandSchema.safeParse(form);
     if (!parsed.success) {
       throw new BadRequestError(400, `malformed slash command: ${parsed.error.issues.map((i) => i.path.join('.') || i.message).join(', ')}`);

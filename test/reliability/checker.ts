@@ -1,0 +1,76 @@
+import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
+import type { AuditEvent } from '../../src/contracts/audit';
+import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
+import type { FakeSlack } from '../../src/sandbox/fake-slack';
+import { acknowledged, checkEffects } from './check-effects';
+import { checkFakes, checkSecrets, type IncidentExpectation } from './check-fakes';
+import { workflowTaskFailures } from './harness/histories';
+import { collectRuns } from './harness/runs';
+import type { Effect, Ledger } from './ledger';
+
+/** What the checker can look at: Temporal (by the run's task queue), the fakes, the audit trail, the processes' output. */
+export interface World {
+  client: Client;
+  taskQueue: string;
+  slack: FakeSlack;
+  servicenow: FakeServiceNow;
+  audit?: () => Promise<AuditEvent[]>;
+  output?: readonly string[];
+  secrets?: Record<string, string>;
+}
+
+export interface Expectations {
+  /** Terminal status by workflow id; every other run on the task queue must have COMPLETED. */
+  workflows?: Record<string, WorkflowExecutionStatusName>;
+  incidents?: Record<string, IncidentExpectation>;
+  /** Nothing at all may have started on the task queue (hostile input). */
+  noWorkflows?: boolean;
+  /** How long runs may take to reach their terminal state; default 30 s. */
+  settleMs?: number;
+}
+
+export interface Verdict {
+  violations: string[];
+  requests: number;
+  acknowledged: number;
+  runs: number;
+}
+
+/**
+ * The verdict on one run of the driver (`../shared/reference/performance.md` §6): every acknowledged request has
+ * exactly its durable effect, refused ones have none, every run on the task queue reached its expected terminal
+ * state without failed workflow tasks, the fakes saw each side effect once, and no secret reached a log line.
+ */
+export async function check(ledger: Ledger, world: World, expectations: Expectations = {}): Promise<Verdict> {
+  const expected = expectations.workflows ?? {};
+  const runs = await collectRuns(world.client, world.taskQueue, expected, expectations.settleMs ?? 30_000);
+  const violations: string[] = [];
+
+  const all = [...runs.values()].flat();
+  if (expectations.noWorkflows && all.length > 0) violations.push(`expected no workflows, found ${all.map((r) => r.workflowId).join(', ')}`);
+  for (const run of all) {
+    const want = expected[run.workflowId] ?? 'COMPLETED';
+    if (run.status !== want) violations.push(`${run.workflowId} (${run.runId}): ${run.status}, expected ${want}`);
+    const failedTasks = workflowTaskFailures(run);
+    if (failedTasks > 0) violations.push(`${run.workflowId}: ${failedTasks} failed workflow task(s)`);
+  }
+  for (const [workflowId, status] of Object.entries(expected)) {
+    if ((runs.get(workflowId) ?? []).length === 0) violations.push(`${workflowId}: never started, expected ${status}`);
+  }
+
+  for (const entry of ledger.entries) {
+    if (entry.status >= 500 && entry.status !== 503) violations.push(`#${entry.seq} ${entry.route}: answered ${entry.status}`);
+  }
+  const audit = world.audit ? await world.audit() : undefined;
+  const sentElsewhere = (effect: Effect) =>
+    effect.kind === 'incident-event'
+      ? world.servicenow.deliveries.filter((d) => d.number === effect.incidentNumber && Number(d.sysModCount) === effect.sysModCount && d.status !== 503).length
+      : 0;
+  violations.push(...checkEffects(ledger.entries, runs, audit, sentElsewhere));
+
+  const touched = ledger.entries.flatMap((e) => ('incidentNumber' in e.effect ? [e.effect.incidentNumber] : []));
+  violations.push(...checkFakes(world.slack, world.servicenow, touched, expectations.incidents ?? {}));
+  if (world.output && world.secrets) violations.push(...checkSecrets(world.output, world.secrets));
+
+  return { violations, requests: ledger.entries.length, acknowledged: ledger.entries.filter(acknowledged).length, runs: all.length };
+}
