@@ -1,0 +1,139 @@
+import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
+import { cpuMeter } from '../harness/proc-stats';
+import { countCalls, perIncident, resetFakes, type CallCounts } from '../loop/fake-ledger';
+import { historyStats, type HistoryStats } from '../loop/history-shape';
+import { runIncident, type IncidentRun } from '../loop/incident-driver';
+import { closedPipeline } from '../loop/pipeline';
+import type { SkeletonRun } from '../loop/skeleton-driver';
+import { median, ratio, summarize } from '../load/stats';
+import { latencies, num } from '../report/format';
+import type { FigureResult } from '../report/types';
+import type { FigureContext } from './context';
+import { alternate } from './rounds';
+import type { SkeletonWorker } from './skeleton-worker';
+
+const ARMS = ['opsloop', 'skeleton'] as const;
+type Arm = (typeof ARMS)[number];
+const RATIO_TARGET = 0.8;
+const RATE_TARGET = 10;
+const SLACK_POSTS_TARGET = 1;
+const SLACK_UPDATES_TARGET = 3;
+const SERVICENOW_TARGET = 4;
+
+interface Round {
+  rate: number;
+  completed: number;
+  failures: string[];
+  cpu: Record<string, number>;
+  calls?: CallCounts;
+  clickAckMs?: number[];
+}
+
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
+
+/**
+ * F3: completed incidents per second through the whole loop (webhook → thread → agent → findings → signed click →
+ * resolution) with `concurrency` incidents in flight, against skeleton workflows of the same shape with no-op
+ * activities started directly. Also what each incident costs at the fakes and in history.
+ */
+export async function f3Throughput(ctx: FigureContext, skeleton: SkeletonWorker): Promise<FigureResult> {
+  const c = ctx.config.f3;
+  const rounds: Record<Arm, Round[]> = { opsloop: [], skeleton: [] };
+  let lastReal: IncidentRun | undefined;
+  let lastSkeleton: SkeletonRun | undefined;
+  for (let round = 0; round < ctx.config.rounds; round++) {
+    for (const arm of alternate(ARMS, round)) {
+      resetFakes(ctx.stack, ctx.watch);
+      const meter = cpuMeter({ ...ctx.stack.pids(), skeleton: skeleton.child.pid });
+      const pipeline = { concurrency: c.concurrency, durationMs: c.durationMs, warmupMs: c.warmupMs };
+      if (arm === 'opsloop') {
+        const result = await closedPipeline(() => runIncident(ctx.stack, ctx.watch, { via: 'business-rule', timeoutMs: ctx.config.incidentTimeoutMs }), pipeline);
+        const cpu = meter.stop();
+        lastReal = result.all.at(-1) ?? lastReal;
+        const calls = countCalls(ctx.stack);
+        rounds.opsloop.push({ rate: result.ratePerSecond, completed: result.all.length, failures: result.failures, cpu, calls, clickAckMs: result.all.map((r) => r.clickAckMs ?? NaN) });
+      } else {
+        const result = await closedPipeline(() => skeleton.driver.run({ timeoutMs: ctx.config.incidentTimeoutMs }), pipeline);
+        lastSkeleton = result.all.at(-1) ?? lastSkeleton;
+        rounds.skeleton.push({ rate: result.ratePerSecond, completed: result.all.length, failures: result.failures, cpu: meter.stop() });
+      }
+      const r = rounds[arm].at(-1)!;
+      ctx.log(`  F3 round ${round + 1} ${arm}: ${num(r.rate)} incidents/s (${r.completed} completed, ${r.failures.length} failed) cpu ${JSON.stringify(r.cpu)}`);
+    }
+  }
+  resetFakes(ctx.stack, ctx.watch);
+
+  const rate = (arm: Arm) => median(rounds[arm].map((r) => r.rate));
+  const [o, s] = [rate('opsloop'), rate('skeleton')];
+  ctx.shared.f3OpsLoopRate = o;
+  ctx.shared.f3SkeletonRate = s;
+  const incidents = rounds.opsloop.reduce((sum, r) => sum + r.completed, 0);
+  const sum = (pick: (c: CallCounts) => Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const r of rounds.opsloop) for (const [k, v] of Object.entries(pick(r.calls!))) out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  const slack = perIncident(sum((x) => x.slack), incidents);
+  const roots = perIncident({ roots: rounds.opsloop.reduce((n, r) => n + r.calls!.slackRootPosts, 0) }, incidents).roots ?? NaN;
+  const servicenow = perIncident(sum((x) => x.servicenow), incidents);
+  const echoes = perIncident({ d: rounds.opsloop.reduce((n, r) => n + r.calls!.businessRuleDeliveries, 0) }, incidents).d ?? NaN;
+  const snTotal = total(servicenow);
+  const posts = slack['chat.postMessage'] ?? 0;
+  const updates = slack['chat.update'] ?? 0;
+
+  let histories: { opsloop?: HistoryStats; skeleton?: HistoryStats } = {};
+  if (lastReal && lastSkeleton) {
+    const ids = (root: string) => [root, `${root}/approval/1`, `${root}/resolution`];
+    histories = {
+      opsloop: await historyStats(ctx.stack.client, ids(incidentWorkflowId(lastReal.number))),
+      skeleton: await historyStats(ctx.stack.client, ids(lastSkeleton.workflowId)),
+    };
+  }
+  const failures = ARMS.flatMap((a) => rounds[a].flatMap((r) => r.failures.map((f) => `${a}: ${f}`)));
+  const cpu = (arm: Arm) => rounds[arm].at(-1)?.cpu ?? {};
+  const clicks = summarize(rounds.opsloop.flatMap((r) => r.clickAckMs ?? []).filter(Number.isFinite));
+  return {
+    id: 'F3',
+    title: 'End-to-end incidents/s',
+    rows: [
+      {
+        measure: `incidents/s, ${c.concurrency} in flight`,
+        opsloop: num(o),
+        baselines: `skeleton ${num(s)}`,
+        ratios: num(ratio(o, s)),
+        target: `≥ ${RATIO_TARGET} × skeleton and ≥ ${RATE_TARGET}/s`,
+        met: ratio(o, s) >= RATIO_TARGET && o >= RATE_TARGET,
+      },
+      {
+        measure: 'Slack calls per incident',
+        opsloop: `postMessage ${num(posts)} (root ${num(roots)}) · update ${num(updates)} · other ${num(total(slack) - posts - updates)}`,
+        target: `≤ ${SLACK_POSTS_TARGET} postMessage + ≤ ${SLACK_UPDATES_TARGET} update`,
+        met: posts <= SLACK_POSTS_TARGET && updates <= SLACK_UPDATES_TARGET,
+      },
+      {
+        measure: 'ServiceNow calls per incident',
+        opsloop: `${num(snTotal)} (${Object.entries(servicenow).map(([k, v]) => `${k} ${num(v)}`).join(', ')}); Business Rule echoes ${num(echoes)}`,
+        target: `≤ ${SERVICENOW_TARGET}`,
+        met: snTotal <= SERVICENOW_TARGET,
+      },
+      {
+        measure: 'history per incident (3 workflows): events · activities · upserts · payload',
+        opsloop: histories.opsloop ? `${histories.opsloop.events} · ${histories.opsloop.activities} · ${histories.opsloop.searchAttributeUpserts} · ${histories.opsloop.payloadKb} kB` : '–',
+        baselines: histories.skeleton ? `skeleton ${histories.skeleton.events} · ${histories.skeleton.activities} · ${histories.skeleton.searchAttributeUpserts} · ${histories.skeleton.payloadKb} kB` : undefined,
+      },
+      {
+        measure: 'CPU at saturation (cores, last round)',
+        opsloop: Object.entries(cpu('opsloop')).filter(([, v]) => v > 0.01).map(([k, v]) => `${k} ${num(v)}`).join(' · '),
+        baselines: `skeleton run: ${Object.entries(cpu('skeleton')).filter(([, v]) => v > 0.01).map(([k, v]) => `${k} ${num(v)}`).join(' · ')}`,
+      },
+      { measure: 'Approve click ack under this load, p50/p99/max', opsloop: latencies(clicks), target: 'max < 2.5 s', met: clicks.max < 2_500 },
+    ],
+    data: { rounds, perIncident: { slack, slackRootPosts: roots, servicenow, businessRuleEchoes: echoes }, histories, shape: ctx.shape },
+    notes: [
+      `Incidents/s = ${c.concurrency} in flight / mean time per incident (Little's law) over incidents started after ${c.warmupMs / 1000} s of warm-up, in a ${c.durationMs / 1000} s run per round.`,
+      'Skeleton: same workflows (parent, approval child, resolution child), the same number of activities per segment as read from a real incident history, one signal and one Update, activities returning at once; started directly, signal and Update sent by the driver.',
+      'The fakes (Slack, ServiceNow, agent) run in the driver process, so their CPU is on the same 2 cores and counts against OpsLoop.',
+      ...(failures.length ? [`Failed incidents: ${failures.length} (first: ${failures[0]})`] : []),
+    ],
+  };
+}

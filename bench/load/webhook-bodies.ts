@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/api/webhook-signature';
+import type { IncidentSnapshot } from '../../src/contracts/investigation';
+import type { PreparedRequest } from './http-client';
+
+/** A new incident as a Business Rule would post it on insert; numbers count up from `firstNumber`. */
+export function incidentEvent(number: number) {
+  return {
+    sys_id: randomBytes(16).toString('hex'),
+    number: `INC${String(number).padStart(7, '0')}`,
+    short_description: 'Checkout API p99 latency above 2 s',
+    description: 'Synthetic checks report p99 latency of 2.4 s on checkout-api in eu-west-1.',
+    priority: '2',
+    urgency: '2',
+    impact: '1',
+    state: '2',
+    assignment_group: 'SRE',
+    cmdb_ci: 'checkout-api',
+    sys_updated_on: new Date().toISOString().replace('T', ' ').slice(0, 19),
+    sys_mod_count: '0',
+    operation: 'insert',
+  };
+}
+
+export type IncidentEvent = ReturnType<typeof incidentEvent>;
+
+/** The snapshot the API would make of the event, for the direct signalWithStart floor. */
+export function snapshotOf(e: IncidentEvent): IncidentSnapshot {
+  return {
+    sysId: e.sys_id,
+    number: e.number,
+    shortDescription: e.short_description,
+    description: e.description,
+    priority: e.priority,
+    urgency: e.urgency,
+    impact: e.impact,
+    state: e.state,
+    assignmentGroup: e.assignment_group,
+    cmdbCi: e.cmdb_ci,
+    sysUpdatedOn: e.sys_updated_on,
+    sysModCount: Number(e.sys_mod_count),
+  };
+}
+
+/** The event signed as the Business Rule signs it. */
+export function signedWebhook(secret: string, event: IncidentEvent): PreparedRequest {
+  const body = JSON.stringify(event);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return {
+    path: '/webhooks/servicenow',
+    headers: {
+      'content-type': 'application/json',
+      [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
+      [WEBHOOK_SIGNATURE_HEADER]: webhookSignature(secret, timestamp, body),
+    },
+    body,
+  };
+}

@@ -1,0 +1,9 @@
+/**
+ * F5's "with zod" variant: OpsLoop's workflows plus its zod contracts in the same bundle, as happens when a workflow
+ * module imports a schema instead of a type (sdk-typescript #2227). Exported so the bundler keeps them.
+ */
+export * from '../../src/workflows';
+export { findingsSchema } from '../../src/contracts/findings';
+export { serviceNowEventSchema } from '../../src/contracts/servicenow-event';
+export * as incidentContracts from '../../src/contracts/incident';
+export * as resolutionContracts from '../../src/contracts/resolution';
