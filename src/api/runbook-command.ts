@@ -55,7 +55,7 @@ export async function runbookCommand(
     timeoutMs: action.timeoutMs,
     requestedBy: ctx.userId,
     channelId: ctx.channelId,
-    approval: { level: action.approval, approvers, approverGroups },
+    approval: { level: action.approval, approvers, approverGroups, expiryMs: action.approvalExpiryMs },
   };
   await deps.gateway.startAction(workflowId, input);
   return { text: `:gear: Started \`${workflowId}\`${action.approval === 'none' ? '' : ' (waiting for approval)'}; the result goes to its thread.` };

@@ -18,7 +18,7 @@ export interface RunbookActionInput {
   requestedBy: string;
   channelId: string;
   /** The approval the action needs (the stricter of the action's and the policy's rule), recorded at request time. */
-  approval: { level: ApprovalLevel; approvers: string[]; approverGroups: string[] };
+  approval: { level: ApprovalLevel; approvers: string[]; approverGroups: string[]; expiryMs?: number };
   /** For agent-proposed actions: the incident it belongs to, and its thread (the result is posted there). */
   incidentNumber?: string;
   thread?: { channel: string; ts: string };

@@ -41,6 +41,8 @@ export const actionSchema = z.strictObject({
   params: z.array(paramSchema).default([]),
   role: z.enum(ROLES).default('operator'),
   approval: z.enum(['none', 'one', 'two']).default('none'),
+  /** How long an approval request waits before it expires (never an implicit approval). */
+  approvalExpiryMs: z.number().int().min(1000).max(7 * 24 * 3_600_000).default(3_600_000),
   timeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
   executor: z.discriminatedUnion('type', [httpExecutor, commandExecutor, pingExecutor]),
 });

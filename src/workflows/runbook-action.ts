@@ -92,8 +92,8 @@ export async function runbookAction(input: RunbookActionInput): Promise<RunbookO
               requester: input.requestedBy,
               requesterMayApprove: false,
               thread,
-              reminderIntervalMs: 15 * 60_000,
-              expiryMs: 60 * 60_000,
+              reminderIntervalMs: Math.min(15 * 60_000, input.approval.expiryMs ?? 60 * 60_000),
+              expiryMs: input.approval.expiryMs ?? 60 * 60_000,
             },
           ],
         });

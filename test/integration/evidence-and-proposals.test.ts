@@ -20,6 +20,7 @@ const catalog = (): Catalog => ({
       params: [{ name: 'service', type: 'enum', values: ['payments-api', 'checkout-api'] }],
       role: 'operator',
       approval: 'one',
+      approvalExpiryMs: 3_600_000,
       timeoutMs: 5000,
       executor: { type: 'command', executable: process.execPath, args: ['-e', 'console.log("restarted " + process.argv[1])', '{service}'], env: [], safeToRetry: false },
     },
@@ -127,6 +128,16 @@ describe('evidence-bound approvals and agent-proposed remediation', () => {
     expect(JSON.stringify(message.blocks)).toContain('shown as text only; it cannot be run from here: service must be one of payments-api, checkout-api');
     expect(buttonsOf(message).map((b) => b.action_id)).not.toContain('opsloop.preview');
     expect(JSON.stringify(message.blocks)).toContain('Approve resolution');
+  });
+
+  it('never runs a proposed action when the decision expires', async () => {
+    stack = await startStack({ catalog: catalog(), settings: { expiryMs: 2000, reminderIntervalMs: 2000 } });
+    const number = open(stack, { short_description: 'Payments API 5xx errors at night', cmdb_ci: 'payments-api' });
+    const decision = await decisionMessage(stack, number);
+    expect(JSON.stringify(decision.blocks)).toContain('*Proposed:* `restart-service payments-api`');
+    await expect(result(stack, number)).resolves.toMatchObject({ outcome: 'expired' });
+    expect(actionRuns(stack, number)).toHaveLength(0);
+    expect(decisionNotes(stack, number).filter((n) => n.includes('expired without a decision'))).toHaveLength(1);
   });
 
   it('a dry run shows what would execute and starts nothing', async () => {

@@ -39,13 +39,14 @@ describe('runbook actions from Slack', () => {
     allowedExecutables: [process.execPath],
     targets: { uat: { url: `${targets.url}/health` }, broken: { url: `${targets.url}/broken` } },
     actions: [
-      { name: 'ping', description: 'Health check', params: [{ name: 'target', type: 'enum', values: ['*targets'] }], role: 'viewer', approval: 'none', timeoutMs: 5000, executor: { type: 'ping' } },
+      { name: 'ping', description: 'Health check', params: [{ name: 'target', type: 'enum', values: ['*targets'] }], role: 'viewer', approval: 'none', approvalExpiryMs: 3_600_000, timeoutMs: 5000, executor: { type: 'ping' } },
       {
         name: 'backup',
         description: 'Back up a device',
         params: [{ name: 'device', type: 'string', pattern: '[a-z0-9][a-z0-9-]{1,30}' }],
         role: 'operator',
         approval: 'one',
+        approvalExpiryMs: 2500,
         timeoutMs: 5000,
         executor: { type: 'http', method: 'POST', url: `${targets.url}/backups/{device}`, headers: { Authorization: 'Bearer ${OPSLOOP_TEST_AUTOMATION_TOKEN}' }, expectStatus: [202] },
       },
@@ -55,6 +56,7 @@ describe('runbook actions from Slack', () => {
         params: [{ name: 'word', type: 'string', pattern: '[a-z]+' }, { name: 'times', type: 'integer', min: 1, max: 3 }],
         role: 'operator',
         approval: 'none',
+        approvalExpiryMs: 3_600_000,
         timeoutMs: 5000,
         executor: { type: 'command', executable: process.execPath, args: ['-e', 'console.log(process.argv[1].repeat(Number(process.argv[2])))', '{word}', '{times}'], env: [], safeToRetry: true },
       },
@@ -64,6 +66,7 @@ describe('runbook actions from Slack', () => {
         params: [{ name: 'seconds', type: 'integer', min: 1, max: 600 }],
         role: 'operator',
         approval: 'none',
+        approvalExpiryMs: 3_600_000,
         timeoutMs: 1500,
         executor: { type: 'command', executable: process.execPath, args: ['-e', 'setTimeout(() => {}, Number(process.argv[1]) * 1000)', '{seconds}'], env: [], safeToRetry: false },
       },
@@ -135,6 +138,9 @@ describe('runbook actions from Slack', () => {
     await decide(rejected, 'reject', SECOND_APPROVER);
     await expect(result(approved)).resolves.toMatchObject({ status: 'succeeded' });
     await expect(result(rejected)).resolves.toMatchObject({ status: 'rejected', by: SECOND_APPROVER });
+    // Nobody decides on the third: it expires, and expiry is never an approval.
+    const expired = actionId(await run('run backup core-sw-03', APPROVER));
+    await expect(result(expired)).resolves.toMatchObject({ status: 'expired' });
     expect(automationCalls).toEqual([{ device: 'core-sw-01', authorization: 'Bearer automation-token-value' }]);
     // The secret never reaches the history or Slack.
     const history = JSON.stringify(await stack.client.workflow.getHandle(approved).fetchHistory());
