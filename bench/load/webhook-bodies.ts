@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/api/webhook-signature';
+import { toIncidentSnapshot } from '../../src/api/servicenow-event';
 import type { IncidentSnapshot } from '../../src/contracts/investigation';
 import type { PreparedRequest } from './http-client';
 
@@ -24,23 +25,8 @@ export function incidentEvent(number: number) {
 
 export type IncidentEvent = ReturnType<typeof incidentEvent>;
 
-/** The snapshot the API would make of the event, for the direct signalWithStart floor. */
-export function snapshotOf(e: IncidentEvent): IncidentSnapshot {
-  return {
-    sysId: e.sys_id,
-    number: e.number,
-    shortDescription: e.short_description,
-    description: e.description,
-    priority: e.priority,
-    urgency: e.urgency,
-    impact: e.impact,
-    state: e.state,
-    assignmentGroup: e.assignment_group,
-    cmdbCi: e.cmdb_ci,
-    sysUpdatedOn: e.sys_updated_on,
-    sysModCount: Number(e.sys_mod_count),
-  };
-}
+/** The snapshot the API makes of the event (its own function), for the direct signalWithStart floor. */
+export const snapshotOf = (e: IncidentEvent): IncidentSnapshot => toIncidentSnapshot({ ...e, operation: 'insert' });
 
 /** The event signed as the Business Rule signs it. */
 export function signedWebhook(secret: string, event: IncidentEvent): PreparedRequest {
