@@ -2,21 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/api/webhook-signature';
 import { toIncidentSnapshot } from '../../src/api/servicenow-event';
 import type { IncidentSnapshot } from '../../src/contracts/investigation';
+import { SEED_INCIDENTS } from '../../src/sandbox/seed-incidents';
 import type { PreparedRequest } from './http-client';
+
+/** The incident every bench run opens: the sandbox's first seed (checkout-api latency), without its number. */
+export const { number: _seedNumber, ...BENCH_INCIDENT } = SEED_INCIDENTS[0]!;
 
 /** A new incident as a Business Rule would post it on insert; numbers count up from `firstNumber`. */
 export function incidentEvent(number: number) {
   return {
     sys_id: randomBytes(16).toString('hex'),
     number: `INC${String(number).padStart(7, '0')}`,
-    short_description: 'Checkout API p99 latency above 2 s',
-    description: 'Synthetic checks report p99 latency of 2.4 s on checkout-api in eu-west-1.',
-    priority: '2',
-    urgency: '2',
-    impact: '1',
-    state: '2',
-    assignment_group: 'SRE',
-    cmdb_ci: 'checkout-api',
+    ...BENCH_INCIDENT,
     sys_updated_on: new Date().toISOString().replace('T', ' ').slice(0, 19),
     sys_mod_count: '0',
     operation: 'insert',

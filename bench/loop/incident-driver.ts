@@ -3,7 +3,7 @@ import { businessRuleBody } from '../../src/sandbox/business-rule-sender';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { deliverIncidentEvent } from '../../src/temporal/incident-delivery';
 import type { BenchStack } from '../harness/stack';
-import { snapshotOf, type IncidentEvent } from '../load/webhook-bodies';
+import { BENCH_INCIDENT, snapshotOf, type IncidentEvent } from '../load/webhook-bodies';
 import type { SlackWatch } from './slack-watch';
 
 export interface IncidentRun {
@@ -33,16 +33,7 @@ export interface IncidentDriverOptions {
 /** Drives one incident through the whole real loop: ServiceNow → API → worker → Slack → agent → click → resolution. */
 export async function runIncident(stack: BenchStack, watch: SlackWatch, o: IncidentDriverOptions): Promise<IncidentRun> {
   const createdAt = Date.now();
-  const incident = stack.servicenow.createIncident({
-    short_description: 'Checkout API p99 latency above 2 s',
-    description: 'Synthetic checks report p99 latency of 2.4 s on checkout-api in eu-west-1.',
-    priority: '2',
-    urgency: '2',
-    impact: '1',
-    state: '2',
-    assignment_group: 'SRE',
-    cmdb_ci: 'checkout-api',
-  });
+  const incident = stack.servicenow.createIncident({ ...BENCH_INCIDENT });
   const number = incident.number;
   if (o.via !== 'business-rule') {
     const event = JSON.parse(businessRuleBody(incident, 'insert')) as IncidentEvent;
