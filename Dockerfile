@@ -19,6 +19,9 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
+# The worker starts from this bundle instead of running webpack at every start (OPSLOOP_WORKFLOW_BUNDLE).
+RUN tsx src/worker/build-bundle.ts dist/workflows.bundle.js
+ENV OPSLOOP_WORKFLOW_BUNDLE=/app/dist/workflows.bundle.js
 # Without DATABASE_URL the audit trail is a JSON-lines file under .data: the one directory the app writes to.
 RUN mkdir .data && chown node:node .data
 USER node

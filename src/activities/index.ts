@@ -33,7 +33,7 @@ export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
     ...createServiceNowActivities(deps.servicenow),
     ...createSlackActivities(deps.slack),
-    ...createInvestigationActivities(deps),
+    ...createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) }),
     ...createTemporalActivities(),
     ...createAuditActivities(deps.audit),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG) }),

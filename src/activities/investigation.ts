@@ -2,6 +2,7 @@ import type { InvestigationRequest } from '../contracts/findings';
 import type { InvestigationSettings } from '../contracts/investigation';
 import { approvalRuleFor } from '../policy/authorize';
 import type { PolicyStore } from '../policy/policy-store';
+import type { Subscription } from './runbook';
 
 /** The part of the Investigator port activities need (see src/clients/agent/investigator.ts). */
 export interface InvestigationTrigger {
@@ -21,14 +22,20 @@ export function approvalSettings(policyStore: PolicyStore, priority: string | un
   };
 }
 
-export function createInvestigationActivities(deps: { investigator: InvestigationTrigger; settings: InvestigationSettings; policy: PolicyStore }) {
+export function createInvestigationActivities(deps: {
+  investigator: InvestigationTrigger;
+  settings: InvestigationSettings;
+  policy: PolicyStore;
+  subscriptions?: () => Subscription[];
+}) {
   return {
     /**
      * Read through an activity so the values (including the approval rule from the policy at this moment) are
      * recorded in history: replays, and decisions already pending, never see a later policy.
      */
     getInvestigationSettings(priority?: string): Promise<InvestigationSettings> {
-      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority) });
+      const notifiedEvents = deps.subscriptions ? [...new Set(deps.subscriptions().flatMap((s) => s.events))] : undefined;
+      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority), ...(notifiedEvents ? { notifiedEvents } : {}) });
     },
 
     async requestInvestigation(request: InvestigationRequest): Promise<{ investigator: string }> {

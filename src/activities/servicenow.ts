@@ -1,3 +1,4 @@
+import { activityInfo } from '@temporalio/activity';
 import type { Incident } from '../contracts/incident';
 import { IncidentState, isFinishedState } from '../contracts/incident-state';
 import type { ServiceNowClient } from '../clients/servicenow/client';
@@ -42,10 +43,10 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
 
     /**
      * Appends a work note unless the journal already holds `marker`: a retried attempt whose PATCH landed before
-     * its answer was lost writes nothing twice.
+     * its answer was lost writes nothing twice. Only a retry can find its own note, so the first attempt skips the read.
      */
     async addWorkNoteOnce(sysId: string, marker: string, note: string): Promise<'written' | 'already-there'> {
-      if ((await servicenow.getWorkNotes(sysId)).includes(marker)) return 'already-there';
+      if (activityInfo().attempt > 1 && (await servicenow.getWorkNotes(sysId)).includes(marker)) return 'already-there';
       await servicenow.updateIncident(sysId, { work_notes: note });
       return 'written';
     },

@@ -65,6 +65,17 @@ const workerShape = {
   OPSLOOP_APPROVAL_EXPIRY_MS: optional(z.coerce.number().int().positive()).default(4 * 60 * 60_000),
   /** host:port where the worker serves Temporal's runtime metrics for Prometheus (e.g. 0.0.0.0:9464); unset: off. */
   OPSLOOP_WORKER_METRICS_ADDRESS: optional(z.string().regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port, e.g. 0.0.0.0:9464')),
+  /**
+   * How many workflows the worker keeps in its sticky cache; unset: the SDK's heuristic from the heap limit
+   * (max((heap - 200 MB) x 600/1024, 10)). Set it explicitly in production, with --max-old-space-size at about 75-80 %
+   * of the container's memory (performance.md §2.4). Past it the least recently used workflow is evicted and replayed.
+   */
+  OPSLOOP_MAX_CACHED_WORKFLOWS: optional(z.coerce.number().int().min(0)),
+  /**
+   * A workflow bundle built by `npm run build:workflows`: the worker starts without bundling (about 1.6 s less here).
+   * It must be built from the same code the worker runs; the image builds both together.
+   */
+  OPSLOOP_WORKFLOW_BUNDLE: optional(z.string().min(1)),
   /** How often the reconcile schedule asks ServiceNow for recently updated incidents; 0 disables it. */
   OPSLOOP_RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(0)).default(5 * 60_000),
 };

@@ -1,4 +1,5 @@
 // Workflow-safe: plain types and constants only (no zod), imported by workflows, activities and the API.
+import type { NotificationEvent } from './runbook';
 
 /** An incident as the investigation keeps it, from a ServiceNow event or the Table API. */
 export interface IncidentSnapshot {
@@ -35,6 +36,8 @@ export interface InvestigationSettings {
   /** Who to mention on reminders and escalation, e.g. "<!subteam^S0123>" or "<@U0123>". */
   escalationTarget?: string;
   closeCode: string;
+  /** Outcome events some channel subscribes to; the workflow skips notifying the others. Absent: notify all. */
+  notifiedEvents?: NotificationEvent[];
 }
 
 export interface IncidentInvestigationInput {

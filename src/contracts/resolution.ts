@@ -25,6 +25,9 @@ export interface ResolutionInput {
   /** Close notes; when absent the workflow writes a note naming who resolved it through OpsLoop. */
   closeNotes?: string;
   requestedBy?: ResolutionRequest;
+  /** Known when an investigation asks: the incident need not be looked up by number first. */
+  sysId?: string;
+  priority?: string;
 }
 
 export type ResolutionOutcome =

@@ -5,6 +5,8 @@ export interface BusinessRuleTarget {
   /** OpsLoop's API base URL. */
   url: string;
   secret: string;
+  /** As the generated rule's --skip-user: updates this user makes are not sent (OpsLoop's own writes). */
+  skipUser?: string;
 }
 
 /** The event body OpsLoop's generated Business Rule sends (see src/servicenow/business-rule.ts). */

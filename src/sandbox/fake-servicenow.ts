@@ -96,6 +96,9 @@ function matches(incident: FakeIncident, query: string | undefined): boolean {
   });
 }
 
+/** Who changes incidents through the fake's own methods (a person at the ServiceNow UI), as opposed to the API user. */
+const PERSON = 'admin';
+
 /**
  * A ServiceNow Table API for the incident table, in memory, over real HTTP with basic auth. It applies the
  * resolution data policy (state 6/7 needs close_code and close_notes → 403) and records every request and
@@ -120,8 +123,8 @@ export async function startFakeServiceNow(options: {
   const firstNumber = options.firstNumber;
 
   // Like a Business Rule run with executeAsync: after the write, never retried.
-  const fireBusinessRule = (incident: FakeIncident, operation: 'insert' | 'update') => {
-    if (!businessRule) return;
+  const fireBusinessRule = (incident: FakeIncident, operation: 'insert' | 'update', by: string) => {
+    if (!businessRule || (operation === 'update' && businessRule.skipUser === by)) return;
     const target = businessRule;
     const sent = sendBusinessRuleEvent(target, businessRuleBody(incident, operation)).then((status) => {
       deliveries.push({ number: incident.number, sysModCount: incident.sys_mod_count, status, at: Date.now() });
@@ -151,10 +154,10 @@ export async function startFakeServiceNow(options: {
       work_notes: [],
     };
     incidents.set(incident.sys_id, incident);
-    fireBusinessRule(incident, 'insert');
+    fireBusinessRule(incident, 'insert', PERSON);
     return incident;
   };
-  const applyChanges = (incident: FakeIncident, changes: Record<string, unknown>): FakeIncident => {
+  const applyChanges = (incident: FakeIncident, changes: Record<string, unknown>, by: string): FakeIncident => {
     const next: FakeIncident = { ...incident, work_notes: [...incident.work_notes] };
     for (const field of WRITABLE) if (typeof changes[field] === 'string') next[field] = changes[field];
     if (typeof changes.work_notes === 'string' && changes.work_notes) next.work_notes.push(changes.work_notes);
@@ -162,7 +165,7 @@ export async function startFakeServiceNow(options: {
     next.sys_updated_on = serviceNowTime(Date.now());
     if (next.state !== incident.state) transitions.push({ number: incident.number, from: incident.state, to: next.state, at: Date.now() });
     incidents.set(incident.sys_id, next);
-    fireBusinessRule(next, 'update');
+    fireBusinessRule(next, 'update', by);
     return next;
   };
   if (options.seed !== false) for (const seed of SEED_INCIDENTS) createIncident(seed);
@@ -229,7 +232,7 @@ export async function startFakeServiceNow(options: {
       res.status(403).json(failure('Operation Failed', `Data Policy Exception: The following fields are mandatory: ${missing}`));
       return;
     }
-    const updated = applyChanges(incident, body);
+    const updated = applyChanges(incident, body, options.username);
     // The change is kept but the answer is lost, as when a connection drops after ServiceNow committed.
     if (faults.consume('PATCH incident answer')?.dropResponse) {
       req.socket.destroy();
@@ -252,7 +255,7 @@ export async function startFakeServiceNow(options: {
     updateIncident(number, changes) {
       const incident = [...incidents.values()].find((i) => i.number === number);
       if (!incident) throw new Error(`no incident ${number}`);
-      return applyChanges(incident, changes);
+      return applyChanges(incident, changes, PERSON);
     },
     installBusinessRule(target) {
       businessRule = target;

@@ -9,7 +9,7 @@ import {
 
 const USAGE =
   'usage: npm run servicenow:business-rule -- --url https://opsloop.example.com ' +
-  '[--secret-property opsloop.webhook_secret] [--auth hmac|bearer] [--condition "..."]';
+  '[--secret-property opsloop.webhook_secret] [--auth hmac|bearer] [--condition "..."] [--skip-user opsloop.integration]';
 
 function optionsFrom(argv: string[]): BusinessRuleOptions | 'help' {
   const { values } = parseArgs({
@@ -19,6 +19,7 @@ function optionsFrom(argv: string[]): BusinessRuleOptions | 'help' {
       'secret-property': { type: 'string', default: DEFAULT_SECRET_PROPERTY },
       auth: { type: 'string', default: 'hmac' },
       condition: { type: 'string' },
+      'skip-user': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -27,7 +28,7 @@ function optionsFrom(argv: string[]): BusinessRuleOptions | 'help' {
   if (values.help) return 'help';
   if (!values.url) throw new BusinessRuleOptionError('--url is required: the public base URL of the OpsLoop API, e.g. --url https://opsloop.example.com');
   if (values.auth !== 'hmac' && values.auth !== 'bearer') throw new BusinessRuleOptionError(`--auth must be hmac or bearer: ${values.auth}`);
-  return { endpointUrl: values.url, secretProperty: values['secret-property'], auth: values.auth, condition: values.condition };
+  return { endpointUrl: values.url, secretProperty: values['secret-property'], auth: values.auth, condition: values.condition, skipUser: values['skip-user'] };
 }
 
 function main(argv: string[]): number {

@@ -11,6 +11,11 @@ export interface BusinessRuleOptions {
   auth: 'hmac' | 'bearer';
   /** Server-side JavaScript expression over `current`; incidents for which it is false are not sent. */
   condition?: string;
+  /**
+   * OpsLoop's integration user: updates it makes (its work notes, the resolution) are not sent back, since OpsLoop
+   * already knows them; each would cost a webhook and a workflow signal. Inserts by that user are still sent.
+   */
+  skipUser?: string;
 }
 
 export const DEFAULT_SECRET_PROPERTY = 'opsloop.webhook_secret';
@@ -45,6 +50,9 @@ function checkOptions(options: BusinessRuleOptions): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(options.secretProperty)) {
     throw new BusinessRuleOptionError(`--secret-property must be a system property name like ${DEFAULT_SECRET_PROPERTY}: ${options.secretProperty}`);
   }
+  if (options.skipUser !== undefined && !/^[A-Za-z0-9_.@-]+$/.test(options.skipUser)) {
+    throw new BusinessRuleOptionError(`--skip-user must be a ServiceNow user name like opsloop.integration: ${options.skipUser}`);
+  }
   if (options.condition !== undefined && (!options.condition.trim() || /[\r\n\u2028\u2029]/.test(options.condition))) {
     throw new BusinessRuleOptionError('--condition must be a non-empty, single-line JavaScript expression');
   }
@@ -59,6 +67,15 @@ const authorize = (auth: BusinessRuleOptions['auth']): string =>
         request.setRequestHeader('X-OpsLoop-Signature', signature);`
     : String.raw`
         request.setRequestHeader('Authorization', 'Bearer ' + secret);`;
+
+const skipOwnUpdates = (user: string | undefined): string =>
+  user === undefined
+    ? ''
+    : String.raw`
+    if (String(current.operation()) === 'update' && gs.getUserName() === ${JSON.stringify(user)}) {
+        return;
+    }
+`;
 
 const guard = (condition: string | undefined): string =>
   condition === undefined
@@ -82,6 +99,7 @@ function header(options: BusinessRuleOptions, endpoint: string): string {
       ? 'Auth: HMAC-SHA256 signature (X-OpsLoop-Timestamp, X-OpsLoop-Signature), valid for 5 minutes.'
       : 'Auth: Authorization: Bearer <secret> (no integrity or replay protection; prefer --auth hmac).',
     ...(options.condition === undefined ? [] : [`Only incidents matching this condition are sent: ${options.condition}`]),
+    ...(options.skipUser === undefined ? [] : [`Updates made by ${options.skipUser} (OpsLoop's own writes) are not sent back.`]),
     'Delivery: executeAsync() queues the POST so the save is not slowed, and nothing waits for the answer.',
     "  Business Rules never retry: OpsLoop's reconcile schedule re-reads recently updated incidents and",
     '  covers missed deliveries. Failed requests show under System Logs > Outbound HTTP Requests.',
@@ -97,7 +115,7 @@ export function renderBusinessRule(options: BusinessRuleOptions): string {
 ${String.raw`(function executeRule(current, previous /* null when async */) {
     var ENDPOINT = ${JSON.stringify(endpoint)};
     var SECRET_PROPERTY = ${JSON.stringify(options.secretProperty)};
-${guard(options.condition)}
+${guard(options.condition)}${skipOwnUpdates(options.skipUser)}
     function value(name) {
         var v = current.getValue(name);
         return v === null || v === undefined ? '' : String(v);

@@ -10,6 +10,8 @@ export interface CreateWorkerOptions {
   /** A pre-built bundle (tests bundle once per run); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkflowBundle;
   shutdownGraceTime?: Duration;
+  /** Sticky-cache size; undefined: the SDK's default, derived from the heap limit. */
+  maxCachedWorkflows?: number;
 }
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -24,5 +26,6 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Let in-flight activities finish on SIGTERM (containers get 30 s by default).
     shutdownGraceTime: options.shutdownGraceTime ?? '20s',
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

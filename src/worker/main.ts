@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -67,6 +68,8 @@ async function main(): Promise<void> {
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TEMPORAL_TASK_QUEUE,
     activities,
+    maxCachedWorkflows: cfg.OPSLOOP_MAX_CACHED_WORKFLOWS,
+    workflowBundle: cfg.OPSLOOP_WORKFLOW_BUNDLE ? { code: readFileSync(cfg.OPSLOOP_WORKFLOW_BUNDLE, 'utf8') } : undefined,
   });
   if (cfg.OPSLOOP_RECONCILE_INTERVAL_MS > 0) {
     const clientConnection = await Connection.connect(temporalConnectionOptions(cfg));

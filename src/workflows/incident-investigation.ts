@@ -28,7 +28,7 @@ import { humanApproval } from './human-approval';
 import { evidenceChangedSignal, findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from './messages';
 import { runbookAction } from './runbook-action';
 import { recordAudit } from './audit-trail';
-import { agent, runbook, settings as settingsActivity, servicenow, slack } from './proxies';
+import { agent, localSettings, runbook, settings as settingsActivity, servicenow, slack } from './proxies';
 import { resolution } from './resolution';
 
 /** Histories recorded before channel notifications existed replay without the notify call. */
@@ -41,6 +41,13 @@ const NOTIFIED_OUTCOMES: Partial<Record<InvestigationResult['outcome'], Notifica
 
 /** Histories recorded before agent proposals existed replay without checking them. */
 const PROPOSALS_PATCH = 'proposals-v1';
+
+/**
+ * Fewer round trips per incident (issue 7): no "investigation requested" or "resolved" thread notes (the root message
+ * and the decision message say it), no root update for the resolving step, settings read by a local activity,
+ * independent calls in parallel, search attributes upserted only when they change. Older histories replay without.
+ */
+const LEAN_PATCH = 'lean-loop-v1';
 
 /** Escalation starts a new round with the same approvers; this bounds how often. */
 const MAX_APPROVAL_ROUNDS = 3;
@@ -86,6 +93,8 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
   let cfg: InvestigationSettings | undefined;
   let stageDetail = '';
   let pendingApproval: { workflowId: string; approvers: string[]; requiredApprovals: number } | undefined;
+  const lean = patched(LEAN_PATCH);
+  const upserted = { stage: '', priority: '' };
 
   setHandler(incidentUpdatedSignal, (update) => {
     // Deliveries repeat and arrive out of order (Business Rules, the reconcile schedule): only newer versions count.
@@ -120,63 +129,98 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
     incidentUrl: `${c.serviceNowUrl}/nav_to.do?uri=incident.do?sys_id=${incident.sysId}`,
     runUrl: runUrl(c),
   });
-  const enterStage = async (next: OpsStageValue, detail: string) => {
+  const upsertStage = () => {
+    if (lean && upserted.stage === stage && upserted.priority === incident.priority) return;
+    upsertSearchAttributes([
+      ...(lean && upserted.stage === stage ? [] : [{ key: OpsStage, value: stage }]),
+      ...(lean && upserted.priority === incident.priority ? [] : [{ key: IncidentPriority, value: incident.priority }]),
+    ]);
+    upserted.stage = stage;
+    upserted.priority = incident.priority;
+  };
+  const enterStage = async (next: OpsStageValue, detail: string, options: { updateSlack?: boolean } = {}) => {
     stage = next;
     stageDetail = detail;
-    upsertSearchAttributes([
-      { key: OpsStage, value: next },
-      { key: IncidentPriority, value: incident.priority },
-    ]);
+    upsertStage();
     setCurrentDetails(`**${number}** · P${incident.priority} · ${next}\n\n${detail}`);
-    if (root && cfg) await slack.updateIncidentRoot(root, view(cfg));
+    if (root && cfg && (options.updateSlack ?? true)) await slack.updateIncidentRoot(root, view(cfg));
   };
   const finish = async (outcome: InvestigationResult['outcome'], next: OpsStageValue, detail: string, decidedBy?: string) => {
     pendingApproval = undefined;
-    await enterStage(next, detail);
-    if (root) await slack.postThreadNote(root, detail);
-    await recordAudit('outcome', { source: 'workflow', action: 'investigation-outcome', incidentNumber: number, actorId: decidedBy, result: outcome, reason: detail });
     const event = NOTIFIED_OUTCOMES[outcome];
-    if (event && patched(NOTIFICATIONS_PATCH)) {
+    const notify = async () => {
+      if (!event || !patched(NOTIFICATIONS_PATCH) || (lean && cfg?.notifiedEvents && !cfg.notifiedEvents.includes(event))) return;
       await runbook.notify({ id: `${workflowInfo().workflowId}/${workflowInfo().runId}/outcome`, event, text: `${number} (P${incident.priority} · ${incident.shortDescription}): ${detail}` });
+    };
+    const audit = () => recordAudit('outcome', { source: 'workflow', action: 'investigation-outcome', incidentNumber: number, actorId: decidedBy, result: outcome, reason: detail });
+    if (lean) {
+      // A resolution is shown by the root message and the closed decision; anything else also gets a thread note.
+      const note = root && outcome !== 'resolved' ? slack.postThreadNote(root, detail) : undefined;
+      await Promise.all([enterStage(next, detail), note, audit(), notify()]);
+    } else {
+      await enterStage(next, detail);
+      if (root) await slack.postThreadNote(root, detail);
+      await audit();
+      await notify();
     }
     return { incidentNumber: number, outcome, decidedBy };
   };
 
-  upsertSearchAttributes([{ key: IncidentNumber, value: number }]);
+  if (lean) {
+    upsertSearchAttributes([{ key: IncidentNumber, value: number }, { key: OpsStage, value: stage }, { key: IncidentPriority, value: incident.priority }]);
+    upserted.stage = stage;
+    upserted.priority = incident.priority;
+  } else {
+    upsertSearchAttributes([{ key: IncidentNumber, value: number }]);
+  }
   if (finishedElsewhere()) {
     await enterStage('resolved', `Already ${incidentStateLabel(incident.state)} in ServiceNow; nothing to do.`);
     return { incidentNumber: number, outcome: 'finished-elsewhere' };
   }
 
-  cfg = await settingsActivity.getInvestigationSettings(incident.priority);
-  await recordAudit('opened', {
-    source: input.requestedBy ? 'slash-command' : 'webhook',
-    action: 'investigate',
-    actorId: input.requestedBy,
-    incidentNumber: number,
-    result: 'accepted',
-  });
-  await enterStage('investigating', 'Asking the investigator.');
-  const posted = await slack.postIncidentRoot(cfg.slackChannel, view(cfg));
+  cfg = lean ? await localSettings.getInvestigationSettings(incident.priority) : await settingsActivity.getInvestigationSettings(incident.priority);
+  const auditOpened = () =>
+    recordAudit('opened', {
+      source: input.requestedBy ? 'slash-command' : 'webhook',
+      action: 'investigate',
+      actorId: input.requestedBy,
+      incidentNumber: number,
+      result: 'accepted',
+    });
+  const postRoot = async (c: InvestigationSettings) => {
+    await enterStage('investigating', 'Asking the investigator.');
+    return slack.postIncidentRoot(c.slackChannel, view(c));
+  };
+  let posted: Awaited<ReturnType<typeof postRoot>>;
+  if (lean) {
+    [, posted] = await Promise.all([auditOpened(), postRoot(cfg)]);
+  } else {
+    await auditOpened();
+    posted = await postRoot(cfg);
+  }
   root = { channel: posted.channel, ts: posted.ts };
   upsertSearchAttributes([{ key: SlackChannel, value: posted.channel }]);
-  await servicenow.addWorkNote(incident.sysId, `OpsLoop opened a Slack thread for ${number}: ${posted.permalink}`);
+  const noteThreadOpened = () => servicenow.addWorkNote(incident.sysId, `OpsLoop opened a Slack thread for ${number}: ${posted.permalink}`);
+  if (!lean) await noteThreadOpened();
 
-  try {
-    const { investigator } = await agent.requestInvestigation({
-      incidentNumber: number,
-      sysId: incident.sysId,
-      title: incident.shortDescription,
-      description: incident.description,
-      priority: incident.priority,
-      service: incident.cmdbCi || undefined,
-      incidentUrl: view(cfg).incidentUrl,
-      action: 'created',
-    });
-    await slack.postThreadNote(root, `:mag: Investigation requested from ${investigator}.`);
-  } catch (err) {
-    await slack.postThreadNote(root, `:warning: Could not reach the investigator (${reasonOf(err)}); continuing without findings.`);
-  }
+  const askInvestigator = async (c: InvestigationSettings, thread: ThreadRef) => {
+    try {
+      const { investigator } = await agent.requestInvestigation({
+        incidentNumber: number,
+        sysId: incident.sysId,
+        title: incident.shortDescription,
+        description: incident.description,
+        priority: incident.priority,
+        service: incident.cmdbCi || undefined,
+        incidentUrl: view(c).incidentUrl,
+        action: 'created',
+      });
+      if (!lean) await slack.postThreadNote(thread, `:mag: Investigation requested from ${investigator}.`);
+    } catch (err) {
+      await slack.postThreadNote(thread, `:warning: Could not reach the investigator (${reasonOf(err)}); continuing without findings.`);
+    }
+  };
+  await (lean ? Promise.all([noteThreadOpened(), askInvestigator(cfg, root)]) : askInvestigator(cfg, root));
 
   const settled = await condition(() => findings !== undefined || finishedElsewhere(), cfg.findingsTimeoutMs, { summary: 'findings' });
   if (finishedElsewhere()) return finish('finished-elsewhere', 'resolved', `${number} was ${incidentStateLabel(incident.state)} in ServiceNow; OpsLoop stopped here.`);
@@ -288,11 +332,20 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
           if (ran.status !== 'succeeded') return finish('failed', 'failed', `:x: The proposed \`${proposal.label}\` ${ran.status} (${summary}); ${number} stays open.`, by);
           actionOutcome = `Remediation: ran \`${proposal.label}\` (${summary}).`;
         }
-        await enterStage('resolving', `Approved by <@${by}>; resolving in ServiceNow.`);
+        // The closed decision message already says it was approved; the root changes once more, when it is resolved.
+        await enterStage('resolving', `Approved by <@${by}>; resolving in ServiceNow.`, { updateSlack: !lean });
         try {
           await executeChild(resolution, {
             workflowId: resolutionWorkflowId(number),
-            args: [{ incidentNumber: number, closeCode: cfg.closeCode, closeNotes: [closeNotesOf(findings, by), actionOutcome].filter(Boolean).join('\n'), requestedBy: { slackUserId: by } }],
+            args: [
+              {
+                incidentNumber: number,
+                closeCode: cfg.closeCode,
+                closeNotes: [closeNotesOf(findings, by), actionOutcome].filter(Boolean).join('\n'),
+                requestedBy: { slackUserId: by },
+                ...(lean ? { sysId: incident.sysId, priority: incident.priority } : {}),
+              },
+            ],
             staticSummary: `${number} · resolve · approved by ${by}`,
           });
         } catch (err) {

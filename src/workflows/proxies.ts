@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
@@ -51,6 +51,22 @@ export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' 
   summary: 'Other OpsLoop workflows (Temporal client)',
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/**
+ * Local twins of the settings and audit activities: quick, local work that needs no task-queue round trip and
+ * leaves one marker event in history instead of three activity events and a workflow task (issue 7, F3).
+ */
+export const localSettings = proxyLocalActivities<Pick<Activities, 'getInvestigationSettings'>>({
+  summary: 'Worker settings and policy',
+  startToCloseTimeout: '10s',
+});
+
+export const localAudit = proxyLocalActivities<Pick<Activities, 'recordAudit'>>({
+  summary: 'Audit trail',
+  startToCloseTimeout: '10s',
+  scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 

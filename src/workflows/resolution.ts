@@ -4,17 +4,25 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { IncidentState, incidentStateLabel, isFinishedState } from '../contracts/incident-state';
 import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
 import { IncidentNumber, IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
 import { resolutionRequestedSignal, resolutionStageQuery } from './messages';
 import { recordAudit } from './audit-trail';
 import { servicenow, slack } from './proxies';
+
+/**
+ * Fewer ServiceNow calls (issue 7): no lookup by number when the caller knows the sys_id, and the PATCH answer
+ * verifies the state instead of a second read. Older histories replay with the lookup and the read.
+ */
+const LEAN_PATCH = 'resolution-lean-v1';
 
 const who = (r: ResolutionRequest | undefined): string => (r ? `<@${r.slackUserId}>` : 'OpsLoop');
 const whoPlain = (r: ResolutionRequest | undefined): string =>
@@ -42,9 +50,10 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
   });
   setHandler(resolutionStageQuery, () => stage);
 
-  const enterStage = (next: OpsStageValue, details: string) => {
+  const lean = patched(LEAN_PATCH);
+  const enterStage = (next: OpsStageValue, details: string, extra: SearchAttributeUpdatePair[] = []) => {
     stage = next;
-    upsertSearchAttributes([{ key: OpsStage, value: next }]);
+    upsertSearchAttributes([...extra, { key: OpsStage, value: next }]);
     setCurrentDetails(`**${incidentNumber}** · ${next}\n\n${details}`);
   };
 
@@ -87,18 +96,25 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
     }
   };
 
-  upsertSearchAttributes([{ key: IncidentNumber, value: incidentNumber }]);
-  enterStage('resolving', `Resolution requested by ${who(requesters[0])}.`);
+  if (lean) {
+    const priority: SearchAttributeUpdatePair[] = input.priority ? [{ key: IncidentPriority, value: input.priority }] : [];
+    enterStage('resolving', `Resolution requested by ${who(requesters[0])}.`, [{ key: IncidentNumber, value: incidentNumber }, ...priority]);
+  } else {
+    upsertSearchAttributes([{ key: IncidentNumber, value: incidentNumber }]);
+    enterStage('resolving', `Resolution requested by ${who(requesters[0])}.`);
+  }
 
   let outcome: ResolutionOutcome;
   try {
-    const incident = await servicenow.findIncident(incidentNumber);
-    if (incident.priority) upsertSearchAttributes([{ key: IncidentPriority, value: incident.priority }]);
+    // resolveIncident reads the state before it writes, so with a known sys_id no lookup is needed first.
+    const lookup = lean && input.sysId ? undefined : await servicenow.findIncident(incidentNumber);
+    if (lookup?.priority) upsertSearchAttributes([{ key: IncidentPriority, value: lookup.priority }]);
+    const sysId = lookup?.sys_id ?? input.sysId ?? '';
     const resolver = requesters[0];
-    const result = isFinishedState(incident.state)
-      ? { changed: false, incident }
+    const result = lookup && isFinishedState(lookup.state)
+      ? { changed: false, incident: lookup }
       : await servicenow.resolveIncident({
-          sysId: incident.sys_id,
+          sysId,
           closeCode: resolver?.closeCode ?? input.closeCode,
           closeNotes: input.closeNotes ?? (resolver?.closeNotes ? `${resolver.closeNotes}\n(Resolved through OpsLoop by ${whoPlain(resolver)}.)` : `Resolved through OpsLoop by ${whoPlain(resolver)}.`),
           workNote: `OpsLoop: resolved from Slack by ${whoPlain(resolver)} (workflow ${workflowInfo().workflowId}).`,
@@ -106,14 +122,15 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
     if (!result.changed) {
       outcome = { status: 'already-finished', incidentNumber, state: result.incident.state };
     } else {
-      const after = await servicenow.readIncident(incident.sys_id);
+      // The PATCH answer is the record after ServiceNow's before-rules ran; older runs read it once more.
+      const after = lean ? result.incident : await servicenow.readIncident(sysId);
       if (after.state !== IncidentState.Resolved && !isFinishedState(after.state)) {
         throw ApplicationFailure.nonRetryable(
           `ServiceNow accepted the change but ${incidentNumber} is ${incidentStateLabel(after.state)}; a business rule may have reverted it.`,
           'ResolutionNotVerified',
         );
       }
-      outcome = { status: 'resolved', incidentNumber, sysId: incident.sys_id, resolvedBy: resolver?.slackUserId ?? 'opsloop' };
+      outcome = { status: 'resolved', incidentNumber, sysId, resolvedBy: resolver?.slackUserId ?? 'opsloop' };
     }
   } catch (err) {
     const reason = reasonOf(err);

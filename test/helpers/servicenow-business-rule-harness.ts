@@ -19,6 +19,8 @@ export interface HarnessOptions {
   /** What `new GlideDateTime().getNumericValue()` returns (ms since the epoch). */
   nowMs: number;
   secretProperty?: string;
+  /** What gs.getUserName() returns: the user whose change fired the rule. */
+  userName?: string;
   /** Makes RESTMessageV2.execute/executeAsync throw, as a Java exception would. */
   failSend?: (request: RecordedRequest) => Error;
 }
@@ -80,6 +82,7 @@ function fakeGlobals(incident: IncidentStub, options: HarnessOptions, run: Busin
   const properties: Record<string, string | undefined> = { [options.secretProperty ?? 'opsloop.webhook_secret']: options.secret };
   const gs = {
     getProperty: (name: string, fallback?: string): string | null => properties[name] ?? fallback ?? null,
+    getUserName: (): string => options.userName ?? 'admin',
     error: (message: string): void => void run.errors.push(String(message)),
     info: (): void => undefined,
     warn: (): void => undefined,

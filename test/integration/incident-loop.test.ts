@@ -15,8 +15,8 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     await stack?.close();
   });
 
-  const openIncident = (s: Stack, fields: { short_description: string; cmdb_ci?: string; priority?: string }) => {
-    s.servicenow.installBusinessRule({ url: s.apiUrl, secret: s.serviceNowWebhookSecret });
+  const openIncident = (s: Stack, fields: { short_description: string; cmdb_ci?: string; priority?: string }, rule: { skipUser?: string } = {}) => {
+    s.servicenow.installBusinessRule({ url: s.apiUrl, secret: s.serviceNowWebhookSecret, ...rule });
     const incident = s.servicenow.createIncident({ state: '2', priority: '2', ...fields });
     return incident.number;
   };
@@ -24,7 +24,8 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
 
   it('opens one thread, triggers the agent, shows findings, and resolves exactly once on approval', async () => {
     stack = await startStack();
-    const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' });
+    // The rule as generated with --skip-user: OpsLoop's own writes are not sent back to it.
+    const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: 'opsloop.test' });
 
     const decision = await decisionMessage(stack, number);
     const [root] = rootMessages(stack, number);
@@ -56,7 +57,15 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     expect(rootMessages(stack, number)[0]!.text).toContain('Resolved');
     expect(rootMessages(stack, number)[0]!.edits).toBeGreaterThan(0);
     expect(buttonsOf(stack.slack.messages.find((m) => m.ts === decision.ts)!)).toEqual([]);
-    expect(threadReplies(stack, root!).map((m) => m.text).join('\n')).toContain(`resolved in ServiceNow after approval by <@${APPROVER}>`);
+    expect(JSON.stringify(rootMessages(stack, number)[0]!.blocks)).toContain(`resolved in ServiceNow after approval by <@${APPROVER}>`);
+    // Few calls per incident (issue 7): the thread holds only the decision; the root is edited at the decision and at
+    // the end, the decision once when closed; ServiceNow sees the thread note, the decision note, a read and the PATCH.
+    expect(threadReplies(stack, root!).map((m) => m.ts)).toEqual([decision.ts]);
+    expect(stack.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
+    expect(stack.slack.calls.filter((c) => c.method === 'chat.update')).toHaveLength(3);
+    expect(stack.servicenow.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'GET', 'PATCH']);
+    await stack.servicenow.settled();
+    expect(stack.servicenow.deliveries.map((d) => d.sysModCount)).toEqual(['0']);
     await recordHistory(stack.client, incidentWorkflowId(number), 'incident-approved');
     await recordHistory(stack.client, `incident/${number}/approval/1`, 'approval-approved');
     await recordHistory(stack.client, `incident/${number}/resolution`, 'resolution-after-approval');

@@ -82,6 +82,15 @@ describe('the generated Business Rule, run against ServiceNow fakes', () => {
     expect(executeBusinessRule(script, p3, harness).requests).toHaveLength(0);
   });
 
+  it("does not send back updates made by OpsLoop's integration user, but still sends its inserts and others' updates", () => {
+    const script = renderBusinessRule({ ...hmac, skipUser: 'opsloop.integration' });
+    const update = { ...SAMPLE_INCIDENT, operation: 'update' as const };
+    expect(executeBusinessRule(script, update, { ...harness, userName: 'opsloop.integration' }).requests).toHaveLength(0);
+    expect(executeBusinessRule(script, update, { ...harness, userName: 'beth.anglin' }).requests).toHaveLength(1);
+    expect(executeBusinessRule(script, { ...SAMPLE_INCIDENT, operation: 'insert' }, { ...harness, userName: 'opsloop.integration' }).requests).toHaveLength(1);
+    expect(() => renderBusinessRule({ ...hmac, skipUser: "x'); gs.error('" })).toThrow('--skip-user');
+  });
+
   it('sends nothing and logs the property name when the secret property is unset', () => {
     const run = executeBusinessRule(renderBusinessRule(hmac), SAMPLE_INCIDENT, { ...harness, secret: undefined });
     expect(run.requests).toEqual([]);
