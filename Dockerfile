@@ -13,15 +13,15 @@ RUN npm ci --omit=dev --no-audit --no-fund
 FROM node:20-slim
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
+    OPSLOOP_WORKFLOW_BUNDLE=/app/dist/workflows.bundle.js \
     PATH=/app/node_modules/.bin:$PATH
 WORKDIR /app
 # Code and dependencies stay root-owned, so the running process cannot modify them.
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
-# The worker starts from this bundle instead of running webpack at every start (OPSLOOP_WORKFLOW_BUNDLE).
-RUN tsx src/worker/build-bundle.ts dist/workflows.bundle.js
-ENV OPSLOOP_WORKFLOW_BUNDLE=/app/dist/workflows.bundle.js
+# The worker starts from this bundle (OPSLOOP_WORKFLOW_BUNDLE, set above) instead of running webpack at every start.
+RUN tsx src/worker/build-bundle.ts /app/dist/workflows.bundle.js
 # Without DATABASE_URL the audit trail is a JSON-lines file under .data: the one directory the app writes to.
 RUN mkdir .data && chown node:node .data
 USER node

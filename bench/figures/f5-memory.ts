@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { PROJECT_ROOT } from '../../src/local/paths';
 import type { BundleName } from '../harness/bundles';
 import { settledRss, type RssReading } from '../harness/memory-sampler';
 import { scrapeMetric } from '../harness/metrics';
@@ -14,7 +12,6 @@ import type { FigureResult } from '../report/types';
 import type { FigureContext } from './context';
 import { startSkeletonWorker } from './skeleton-worker';
 
-const OVERRIDES = resolve(PROJECT_ROOT, 'bench/worker/worker-overrides.mjs');
 /** The plan asks for a cache at least this big, set explicitly, so parked workflows stay cached. */
 const MAX_CACHED = 2_500;
 const CACHE_GAUGE = 'temporal_sticky_cache_size';
@@ -35,14 +32,14 @@ interface ParkPoint extends RssReading {
 
 async function startVariant(ctx: FigureContext, variant: BundleName, taskQueue: string): Promise<VariantWorker> {
   const metricsAddress = `127.0.0.1:${await freePort()}`;
-  const env = { TEMPORAL_TASK_QUEUE: taskQueue, BENCH_MAX_CACHED_WORKFLOWS: String(MAX_CACHED), OPSLOOP_WORKER_METRICS_ADDRESS: metricsAddress };
+  const env = { TEMPORAL_TASK_QUEUE: taskQueue, OPSLOOP_MAX_CACHED_WORKFLOWS: String(MAX_CACHED), OPSLOOP_WORKER_METRICS_ADDRESS: metricsAddress };
   const metricsUrl = `http://${metricsAddress}/metrics`;
   const timeoutMs = ctx.config.incidentTimeoutMs;
   if (variant === 'skeleton') {
     const skeleton = await startSkeletonWorker(ctx, taskQueue, env);
     return { child: skeleton.child, metricsUrl, run: (park) => skeleton.driver.run({ park, timeoutMs }) };
   }
-  const { child } = await ctx.stack.startWorker(`mem-${variant}`, { ...env, BENCH_WORKFLOW_BUNDLE: ctx.bundles[variant].path }, { preload: [OVERRIDES] });
+  const { child } = await ctx.stack.startWorker(`mem-${variant}`, { ...env, OPSLOOP_WORKFLOW_BUNDLE: ctx.bundles[variant].path });
   return { child, metricsUrl, run: (park) => runIncident(ctx.stack, ctx.watch, { via: { taskQueue }, park, timeoutMs }) };
 }
 
@@ -97,8 +94,8 @@ const perCached = (points: ParkPoint[]) => slope(points.filter((p) => p.cachedWo
 /**
  * F5: worker memory. (a) RSS against incidents parked awaiting a decision (two cached workflows each), for
  * OpsLoop's bundle, the same with its zod contracts bundled in, and the skeleton; (b) RSS and the sticky cache
- * over completed incidents. The OpsLoop variants run the unmodified worker entry point with a preload that only
- * swaps the bundle and sets maxCachedWorkflows; incidents are started directly (no Business Rule).
+ * over completed incidents. The OpsLoop variants run the worker entry point with its own settings for the bundle
+ * (OPSLOOP_WORKFLOW_BUNDLE) and the cache size (OPSLOOP_MAX_CACHED_WORKFLOWS); incidents are started directly.
  */
 export async function f5Memory(ctx: FigureContext): Promise<FigureResult> {
   const { servicenow } = ctx.stack;

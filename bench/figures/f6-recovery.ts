@@ -1,7 +1,6 @@
-import { resolve } from 'node:path';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { PROJECT_ROOT } from '../../src/local/paths';
+import { STICKY_QUEUE_TIMEOUT_MS } from '../../src/worker/create-worker';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { resetFakes } from '../loop/fake-ledger';
 import { runIncident, withTimeout, type IncidentRun } from '../loop/incident-driver';
@@ -10,9 +9,8 @@ import { millis, num } from '../report/format';
 import type { FigureResult, Row } from '../report/types';
 import type { FigureContext } from './context';
 
-const OVERRIDES = resolve(PROJECT_ROOT, 'bench/worker/worker-overrides.mjs');
-/** The SDK's default stickyQueueScheduleToStartTimeout: a dead worker's cached workflows move on after this. */
-const STICKY_TIMEOUT_MS = 10_000;
+/** The worker's stickyQueueScheduleToStartTimeout: a dead worker's cached workflows move on after this. */
+const STICKY_TIMEOUT_MS = STICKY_QUEUE_TIMEOUT_MS;
 const SLACK_DEADLINE_MS = 2_500;
 const COLD_START_TARGET_MS = 2_000;
 
@@ -92,7 +90,7 @@ async function killWhileParked(ctx: FigureContext) {
 
 /** Cold start of the worker entry point with a pre-built bundle (what the plan's < 2 s target assumes). */
 async function prebundledColdStart(ctx: FigureContext): Promise<number> {
-  const { child, coldStartMs } = await ctx.stack.startWorker('worker-prebundled', { TEMPORAL_TASK_QUEUE: 'bench-cold-start', BENCH_WORKFLOW_BUNDLE: ctx.bundles.opsloop.path }, { preload: [OVERRIDES] });
+  const { child, coldStartMs } = await ctx.stack.startWorker('worker-prebundled', { TEMPORAL_TASK_QUEUE: 'bench-cold-start', OPSLOOP_WORKFLOW_BUNDLE: ctx.bundles.opsloop.path });
   await child.stop();
   return coldStartMs;
 }
@@ -118,7 +116,7 @@ export async function f6Recovery(ctx: FigureContext): Promise<FigureResult> {
     {
       measure: `stall after kill -9 mid-activity (${mid.activity}, PATCH held)`,
       opsloop: millis(mid.stallMs),
-      baselines: `bound ${millis(mid.planBoundMs)} (max(${mid.timeoutMs / 1000} s timeout, 10 s sticky) + cold start); tight ${millis(mid.tightBoundMs)}`,
+      baselines: `bound ${millis(mid.planBoundMs)} (max(${mid.timeoutMs / 1000} s timeout, ${STICKY_TIMEOUT_MS / 1000} s sticky) + cold start); tight ${millis(mid.tightBoundMs)}`,
       ratios: num(mid.stallMs / mid.planBoundMs),
       target: 'stall ≤ bound + 1 s',
       met: mid.stallMs <= mid.planBoundMs + 1_000,

@@ -7,6 +7,7 @@ import { createAuditActivities } from './audit';
 import { createRunbookActivities, type Subscription } from './runbook';
 import type { Catalog } from '../runbook/catalog-schema';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
+import { heartbeating } from './heartbeat';
 import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
@@ -31,8 +32,8 @@ export interface ActivityDeps {
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
 export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
-    ...createServiceNowActivities(deps.servicenow),
-    ...createSlackActivities(deps.slack),
+    ...heartbeating(createServiceNowActivities(deps.servicenow)),
+    ...heartbeating(createSlackActivities(deps.slack)),
     ...createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) }),
     ...createTemporalActivities(),
     ...createAuditActivities(deps.audit),

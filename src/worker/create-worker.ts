@@ -16,6 +16,13 @@ export interface CreateWorkerOptions {
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
+/**
+ * How long a workflow task waits on a worker's sticky queue before any worker may take it. The SDK's 10 s is what a
+ * replacement worker waits for the dead one's cached workflows; 5 s halves that, at the cost of a replay when a
+ * live worker is that late.
+ */
+export const STICKY_QUEUE_TIMEOUT_MS = 5_000;
+
 /** The one way OpsLoop builds a worker: shared by `npm run worker`, `npm start` and the tests. */
 export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
   return Worker.create({
@@ -26,6 +33,7 @@ export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // Let in-flight activities finish on SIGTERM (containers get 30 s by default).
     shutdownGraceTime: options.shutdownGraceTime ?? '20s',
+    stickyQueueScheduleToStartTimeout: STICKY_QUEUE_TIMEOUT_MS,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

@@ -4,13 +4,17 @@ import type { Activities } from '../activities';
 /**
  * The only proxyActivities calls. External calls keep short start-to-close timeouts so work resumes quickly after
  * a worker dies (DESIGN.md §3); the client-side HTTP timeout (10 s by default) fires first, and the retry policy
- * bounds how long a flapping system can hold an incident.
+ * bounds how long a flapping system can hold an incident. Slack and ServiceNow calls heartbeat while slow
+ * (src/activities/heartbeat.ts), so a dead worker's call is retried after the heartbeat timeout, not 15 s.
  */
+const HEARTBEAT_TIMEOUT = '5s';
+
 export const servicenow = proxyActivities<
   Pick<Activities, 'findIncident' | 'readIncident' | 'readIncidentSnapshot' | 'createIncident' | 'addWorkNoteOnce' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
 >({
   summary: 'ServiceNow Table API',
   startToCloseTimeout: '15s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '15m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -30,6 +34,7 @@ export const slack = proxyActivities<
 >({
   summary: 'Slack Web API',
   startToCloseTimeout: '15s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   // response_url works for 30 minutes after the command; retrying longer than that is pointless.
   scheduleToCloseTimeout: '10m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },

@@ -1,0 +1,25 @@
+import { Context } from '@temporalio/activity';
+
+/** How often a slow call reports that its worker is alive; well under the heartbeat timeout in src/workflows/proxies.ts. */
+export const HEARTBEAT_EVERY_MS = 1_000;
+
+/**
+ * Wraps every function of an activity object so that, while a call is slower than `everyMs`, it heartbeats. With a
+ * short heartbeat timeout, a worker that dies mid-call is noticed in seconds instead of after the start-to-close
+ * timeout (performance.md §2.3, F6). Quick calls send no heartbeat at all.
+ */
+export function heartbeating<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T, everyMs = HEARTBEAT_EVERY_MS): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      const context = Context.current();
+      const timer = setInterval(() => context.heartbeat(), everyMs);
+      try {
+        return await fn(...args);
+      } finally {
+        clearInterval(timer);
+      }
+    };
+  }
+  return wrapped as T;
+}
