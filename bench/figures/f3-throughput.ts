@@ -76,7 +76,8 @@ export async function f3Throughput(ctx: FigureContext, skeleton: SkeletonWorker)
   const slack = perIncident(sum((x) => x.slack), incidents);
   const roots = perIncident({ roots: rounds.opsloop.reduce((n, r) => n + r.calls!.slackRootPosts, 0) }, incidents).roots ?? NaN;
   const servicenow = perIncident(sum((x) => x.servicenow), incidents);
-  const echoes = perIncident({ d: rounds.opsloop.reduce((n, r) => n + r.calls!.businessRuleDeliveries, 0) }, incidents).d ?? NaN;
+  // Every incident is opened by one Business Rule delivery (the insert); any more are echoes of OpsLoop's own writes.
+  const echoes = (perIncident({ d: rounds.opsloop.reduce((n, r) => n + r.calls!.businessRuleDeliveries, 0) }, incidents).d ?? NaN) - 1;
   const snTotal = total(servicenow);
   const posts = slack['chat.postMessage'] ?? 0;
   const updates = slack['chat.update'] ?? 0;

@@ -24,10 +24,22 @@ async function until<T>(probe: () => T | undefined, timeoutMs: number, what: str
   }
 }
 
-/** The timeouts of the activity that was running when the worker died, as recorded in history. */
+/**
+ * The timeouts of the activity that was running when the worker died, as recorded in history: the last one scheduled
+ * before the kill that had not finished by then (activities run in parallel, so the last scheduled may have).
+ */
 async function inFlightActivity(ctx: FigureContext, workflowId: string, killAt: number) {
   const history = await ctx.stack.client.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes && (optionalTsToMs(e.eventTime) ?? 0) <= killAt).at(-1);
+  const events = history.events ?? [];
+  const before = (e: (typeof events)[number]) => (optionalTsToMs(e.eventTime) ?? 0) <= killAt;
+  const finished = new Set(
+    events
+      .filter(before)
+      .map((e) => e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId)
+      .filter((id) => id != null)
+      .map(String),
+  );
+  const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes && before(e) && !finished.has(String(e.eventId))).at(-1);
   const a = scheduled?.activityTaskScheduledEventAttributes;
   return {
     activity: a?.activityType?.name ?? 'unknown',

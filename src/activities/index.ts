@@ -34,7 +34,7 @@ export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
     ...heartbeating(createServiceNowActivities(deps.servicenow)),
     ...heartbeating(createSlackActivities(deps.slack)),
-    ...createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) }),
+    ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(),
     ...createAuditActivities(deps.audit),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG) }),

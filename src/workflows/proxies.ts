@@ -4,7 +4,7 @@ import type { Activities } from '../activities';
 /**
  * The only proxyActivities calls. External calls keep short start-to-close timeouts so work resumes quickly after
  * a worker dies (DESIGN.md §3); the client-side HTTP timeout (10 s by default) fires first, and the retry policy
- * bounds how long a flapping system can hold an incident. Slack and ServiceNow calls heartbeat while slow
+ * bounds how long a flapping system can hold an incident. Slack, ServiceNow and agent calls heartbeat while slow
  * (src/activities/heartbeat.ts), so a dead worker's call is retried after the heartbeat timeout, not 15 s.
  */
 const HEARTBEAT_TIMEOUT = '5s';
@@ -43,6 +43,7 @@ export const slack = proxyActivities<
 export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
   summary: 'Investigator (agent webhook)',
   startToCloseTimeout: '20s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '5m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
