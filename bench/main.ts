@@ -64,6 +64,13 @@ async function main(): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'opsloop-bench-'));
   log(`OpsLoop benchmarks, ${config.mode} mode (work dir ${workDir})`);
   const stack = await startBenchStack({ workDir, log, echoChildren: args.includes('--echo') });
+  // Interrupted (Ctrl-C, a CI timeout): stop the dev server, API and workers rather than leave them running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`\n${signal}: stopping the bench's processes…`);
+      void stack.close().finally(() => process.exit(130));
+    });
+  }
   const watch = watchSlack(stack.slack);
   const figures: FigureResult[] = [];
   let pinned = false;
