@@ -39,7 +39,7 @@ export function benchConfig(mode: 'smoke' | 'full'): BenchConfig {
     f2: { openRate: 20, openSeconds: 5, burst: 500, burstSeconds: 10, duplicates: 5 },
     f3: { concurrency: 24, durationMs: 25_000, warmupMs: 7_000 },
     f4: { idleIncidents: 5, idleRate: 1, loadedSeconds: 15 },
-    f5: { parkSteps: [0, 100, 200], idleMs: 5_000, samples: 5, completed: envNumber('BENCH_F5_COMPLETED', 400), checkpoints: 4, concurrency: 24 },
+    f5: { parkSteps: [0, 100, 200], idleMs: 5_000, samples: 5, completed: envNumber('BENCH_F5_COMPLETED', 2000), checkpoints: 8, concurrency: 24 },
     f6: { coldStarts: 3, parkedKill: true },
     incidentTimeoutMs: 120_000,
   };

@@ -1,3 +1,4 @@
+import type { BusinessRuleTarget } from '../../src/sandbox/business-rule-sender';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,8 @@ export interface BenchStack {
   approverId: string;
   signingSecret: string;
   webhookSecret: string;
+  /** The Business Rule the fake ServiceNow runs (as generated with --skip-user), for figures that switch it off and on. */
+  businessRule: BusinessRuleTarget;
   apiUrl: string;
   api: ManagedChild;
   worker: ManagedChild;
@@ -105,7 +108,8 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     const servicenow = await startFakeServiceNow({ username: 'opsloop.bench', password: secrets.snPassword, firstNumber: 1_000_000 });
     stoppers.push(servicenow.close);
     // As the rule generated with --skip-user (README): OpsLoop's own writes are not sent back to it.
-    servicenow.installBusinessRule({ url: apiUrl, secret: secrets.webhook, skipUser: 'opsloop.bench' });
+    const businessRule = { url: apiUrl, secret: secrets.webhook, skipUser: 'opsloop.bench' };
+    servicenow.installBusinessRule(businessRule);
     const agent = await startFakeAgent({
       secret: secrets.agentWebhook,
       auth: 'hmac',
@@ -182,6 +186,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       approverId: BENCH_APPROVER,
       signingSecret: secrets.signing,
       webhookSecret: secrets.webhook,
+      businessRule,
       apiUrl,
       api,
       worker,
