@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from '../log';
 import { BadRequestError } from './middleware/form-body';
+import { createEventLoopMonitor } from './event-loop';
 import { createApiMetrics } from './metrics';
 import { verifySlack } from './middleware/verify-slack';
 import { verifyWebhookMiddleware } from './middleware/verify-webhook';
@@ -81,8 +82,10 @@ export function createApp(deps: AppDeps): express.Express {
   const rawWebhook = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
   const slack = verifySlack({ signingSecrets: deps.slackSigningSecrets, now: deps.now });
 
+  const eventLoop = createEventLoopMonitor();
+  // Liveness, plus how late the event loop has been running lately: a stalled loop delays every acknowledgement.
   app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+    res.json({ ok: true, eventLoopDelayMs: eventLoop.delay() });
   });
   app.get(
     '/readyz',

@@ -4,6 +4,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** The API's Prometheus metrics; one registry per app so tests and processes never share counters. */
 export function createApiMetrics() {
   const registry = new Registry();
+  // Includes the event-loop delay (opsloop_api_nodejs_eventloop_lag_{p50,p90,p99,max,…}_seconds, from
+  // perf_hooks.monitorEventLoopDelay, reset at each scrape): a stall shows at the next scrape; /healthz has its own.
   collectDefaultMetrics({ register: registry, prefix: 'opsloop_api_' });
   const requests = new Counter({
     name: 'opsloop_api_requests_total',

@@ -13,7 +13,10 @@ describe('observability: health, metrics, logs without secrets, and the Web UI v
 
   it('serves /healthz, /readyz and Prometheus metrics for what happened', async () => {
     stack = await startStack();
-    expect(await (await fetch(`${stack.apiUrl}/healthz`)).json()).toEqual({ ok: true });
+    expect(await (await fetch(`${stack.apiUrl}/healthz`)).json()).toEqual({
+      ok: true,
+      eventLoopDelayMs: { p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number), windowMs: expect.any(Number) },
+    });
     expect((await fetch(`${stack.apiUrl}/readyz`)).status).toBe(200);
 
     const forged = signAsSlack('wrong-secret', slashCommandBody({ command: '/ops', text: 'help', userId: 'U1', channelId: 'C1', responseUrl: stack.slack.newResponseUrl() }));

@@ -38,6 +38,12 @@ export interface ProcessStack {
   api: Child;
   worker(): Child;
   startWorker(): Promise<void>;
+  /**
+   * A rolling restart: starts a new worker, waits until it runs, then stops the old one with SIGTERM (the worker
+   * drains within its shutdown grace). `beforeStop` runs between the two, e.g. to wait for work in flight. Resolves
+   * with how long the old one took to exit.
+   */
+  rollWorker(options?: { beforeStop?: () => Promise<unknown> }): Promise<{ stopMs: number }>;
   audit(): Promise<AuditEvent[]>;
   close(): Promise<void>;
 }
@@ -120,6 +126,21 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     worker = startChild('worker', 'src/worker/main.ts', workerEnv, output);
     await worker.waitForLine(WORKER_READY, START_TIMEOUT_MS);
   };
+  const rollWorker = async (options: { beforeStop?: () => Promise<unknown> } = {}) => {
+    const previous = worker;
+    const next = startChild('worker', 'src/worker/main.ts', workerEnv, output);
+    try {
+      await next.waitForLine(WORKER_READY, START_TIMEOUT_MS);
+    } catch (err) {
+      await next.kill9();
+      throw err;
+    }
+    worker = next;
+    await options.beforeStop?.();
+    const stopping = Date.now();
+    await previous.stop();
+    return { stopMs: Date.now() - stopping };
+  };
   const connection = await Connection.connect({ address: options.temporalAddress });
   const client = new Client({ connection });
   const audit = createJsonlAuditStore(join(dataDir, 'audit.jsonl'));
@@ -151,6 +172,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     api,
     worker: () => worker,
     startWorker,
+    rollWorker,
     audit: () => audit.list({}),
     close,
   };
