@@ -42,10 +42,16 @@ export interface CommandReply {
 
 const commandName = (c: Command): CommandName | undefined => (c.kind === 'invalid' ? undefined : c.kind);
 
-/** Writes a row for something the API decided itself (a denial, a refused click): nothing else records it. */
-export async function auditFromApi(audit: AuditStore, event: Omit<AuditEvent, 'eventId' | 'at'>): Promise<void> {
-  await audit.append({ ...event, eventId: `api/${randomUUID()}`, at: new Date().toISOString() });
+/**
+ * Writes a row for something the API decided itself (a denial, a refused click): nothing else records it. With a
+ * delivery key (Slack's event_id), a redelivered event finds its row already written (first write wins).
+ */
+export async function auditFromApi(audit: AuditStore, event: Omit<AuditEvent, 'eventId' | 'at'>, deliveryKey?: string): Promise<void> {
+  await audit.append({ ...event, eventId: `api/${deliveryKey ?? randomUUID()}`, at: new Date().toISOString() });
 }
+
+/** The audit key of a refusal: per Slack event when there is one, so Slack's retries of it are not audited again. */
+const refusalKey = (ctx: CommandContext) => (ctx.eventId ? `slack-event/${ctx.eventId}/refused` : undefined);
 
 const statusText = (s: Awaited<ReturnType<WorkflowGateway['incidentStatus']>>): string => {
   const lines = [`${s.incidentNumber} · P${s.priority} · ${s.stage}${s.hasFindings ? ' · findings received' : ''}`];
@@ -82,7 +88,7 @@ export async function denial(deps: CommandDeps, ctx: CommandContext, command: Co
         incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined,
         result: 'denied',
         reason: decision.reason,
-      });
+      }, refusalKey(ctx));
       return { text: `:no_entry: Not allowed: ${decision.reason}.`, denied: true };
     }
   }
@@ -161,7 +167,7 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
     if (err instanceof UnknownIncidentError) return { text: `OpsLoop has no open investigation for ${err.incidentNumber}.` };
     if (err instanceof UnknownActionError) return { text: `:grey_question: ${err.message}.` };
     if (err instanceof DecisionRefusedError) {
-      await auditFromApi(deps.audit, { source: ctx.source, action: command.kind, actorId: ctx.userId, channelId: ctx.channelId, text: ctx.text, result: 'denied', reason: err.message });
+      await auditFromApi(deps.audit, { source: ctx.source, action: command.kind, actorId: ctx.userId, channelId: ctx.channelId, text: ctx.text, result: 'denied', reason: err.message }, refusalKey(ctx));
       return { text: `:no_entry: ${err.message}`, denied: true };
     }
     throw err;

@@ -53,6 +53,19 @@ describe('Slack Events API, /ops status, the reconcile schedule and the generate
     expect(repliesIn('1700000100.000100')).toHaveLength(1);
   });
 
+  it('refuses a mention the policy does not allow once, in the thread and in the audit trail, even when Slack redelivers it', async () => {
+    stack = await startStack();
+    const event = mention(`Ev${Date.now()}D`, 'audit INC0010001', '1700000400.000400');
+    expect((await postEvent(event)).status).toBe(200);
+    expect((await postEvent(event, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).status).toBe(200);
+    const reply = await eventually(() => repliesIn('1700000400.000400')[0]);
+    expect(reply.text).toContain(':no_entry: Not allowed');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(repliesIn('1700000400.000400')).toHaveLength(1);
+    const refused = (await stack.audit.list({})).filter((r) => r.result === 'denied');
+    expect(refused).toEqual([expect.objectContaining({ source: 'mention', action: 'audit', actorId: 'U0ALICE' })]);
+  });
+
   it('reports status by mention and by /ops status, and answers help in the thread', async () => {
     stack = await startStack();
     stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
