@@ -2,6 +2,8 @@ import { startEntryPoint } from '../../../src/local/child-process';
 
 export interface Child {
   readonly name: string;
+  /** The process id, for a last-resort kill when the driver itself exits abruptly. */
+  readonly pid: number | undefined;
   running(): boolean;
   /** Resolves with the first line (already printed ones count) that matches. */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<string>;
@@ -29,6 +31,7 @@ export function startChild(name: string, entry: 'src/api/main.ts' | 'src/worker/
 
   return {
     name,
+    pid: child.process.pid,
     running,
     waitForLine(pattern, timeoutMs) {
       const seen = ownLines().find((l) => pattern.test(l));

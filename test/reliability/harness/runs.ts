@@ -4,10 +4,28 @@ import { readRun, type Run } from './histories';
 /** Every run, by workflow id. */
 export type Runs = Map<string, Run[]>;
 
+/** Runs read at once: enough for thousands of runs (a soak), few enough not to swamp a dev server. */
+const READ_CONCURRENCY = 16;
+
+/** Maps with at most `limit` calls in flight, keeping the order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 /**
  * Reads every run started on the task queue (found through visibility, then read from DescribeWorkflowExecution and
  * the history, which are authoritative), plus runs named in `expected` that visibility may not list yet. Waits, up
  * to `settleMs`, while a run expected to finish is still running: visibility and timers are eventually done.
+ * A closed run never changes, so later rounds read only the runs that were still open.
  */
 export async function collectRuns(
   client: Client,
@@ -16,6 +34,7 @@ export async function collectRuns(
   settleMs: number,
 ): Promise<Runs> {
   const deadline = Date.now() + settleMs;
+  const closed = new Map<string, Run>();
   for (;;) {
     const ids = new Map<string, Set<string | undefined>>();
     for await (const run of client.workflow.list({ query: `TaskQueue = "${taskQueue}"` })) {
@@ -23,11 +42,17 @@ export async function collectRuns(
     }
     for (const id of Object.keys(expected)) if (!ids.has(id)) ids.set(id, new Set([undefined]));
 
-    const runs: Runs = new Map();
-    for (const [workflowId, runIds] of ids) {
-      const read = await Promise.all([...runIds].map((runId) => readRun(client, workflowId, runId).catch(() => undefined)));
-      runs.set(workflowId, read.filter((r): r is Run => r !== undefined));
-    }
+    const wanted = [...ids].flatMap(([workflowId, runIds]) => [...runIds].map((runId) => ({ workflowId, runId })));
+    const read = await mapBounded(wanted, READ_CONCURRENCY, async ({ workflowId, runId }) => {
+      const known = runId === undefined ? undefined : closed.get(`${workflowId}/${runId}`);
+      if (known) return known;
+      const run = await readRun(client, workflowId, runId).catch(() => undefined);
+      if (run && run.status !== 'RUNNING') closed.set(`${workflowId}/${run.runId}`, run);
+      return run;
+    });
+    const runs: Runs = new Map([...ids.keys()].map((id) => [id, []]));
+    for (const run of read) if (run) runs.get(run.workflowId)!.push(run);
+
     const unsettled = [...runs.values()].flat().some((r) => r.status === 'RUNNING' && expected[r.workflowId] !== 'RUNNING');
     if (!unsettled || Date.now() > deadline) return runs;
     await new Promise((r) => setTimeout(r, 500));
