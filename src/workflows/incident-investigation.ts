@@ -200,7 +200,12 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
   }
   root = { channel: posted.channel, ts: posted.ts };
   upsertSearchAttributes([{ key: SlackChannel, value: posted.channel }]);
-  const noteThreadOpened = () => servicenow.addWorkNote(incident.sysId, `OpsLoop opened a Slack thread for ${number}: ${posted.permalink}`);
+  const threadOpened = `OpsLoop opened a Slack thread for ${number}`;
+  // Once: a retry after a PATCH that landed (its answer lost to a worker or server crash) finds the note written.
+  const noteThreadOpened = () =>
+    lean
+      ? servicenow.addWorkNoteOnce(incident.sysId, threadOpened, `${threadOpened}: ${posted.permalink}`)
+      : servicenow.addWorkNote(incident.sysId, `${threadOpened}: ${posted.permalink}`);
   if (!lean) await noteThreadOpened();
 
   const askInvestigator = async (c: InvestigationSettings, thread: ThreadRef) => {
