@@ -2,12 +2,25 @@ import { activityInfo } from '@temporalio/activity';
 import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
 import type { ThreadRef } from '../contracts/investigation';
 import { approvalMessage, incidentRootMessage, type IncidentView } from '../clients/slack/blocks';
-import type { ResponseUrlMessage, SlackClient } from '../clients/slack/client';
+import type { ResponseUrlMessage, SlackClient, SlackMessage } from '../clients/slack/client';
 
 /** Slack message metadata type of an incident thread's root message. */
 const ROOT_EVENT_TYPE = 'opsloop_incident_root';
+/** Slack message metadata type of every other message a workflow posts, keyed by run and activity. */
+const POST_EVENT_TYPE = 'opsloop_post';
 
 export function createSlackActivities(slack: SlackClient) {
+  /**
+   * Posts once per activity: the message carries its run and activity id as metadata, and a retried attempt (whose
+   * post may have landed before its answer was lost to a crash or a dropped connection) looks for it first.
+   */
+  const postOnce = async (channel: string, message: SlackMessage, threadTs?: string): Promise<ThreadRef> => {
+    const { attempt, activityId, workflowExecution } = activityInfo();
+    const postId = `${workflowExecution?.runId ?? ''}/${activityId}`;
+    const existing = attempt > 1 ? await slack.findByMetadata(channel, POST_EVENT_TYPE, 'post_id', postId, threadTs) : undefined;
+    return existing ?? (await slack.postMessage(channel, { ...message, threadTs, metadata: { event_type: POST_EVENT_TYPE, event_payload: { post_id: postId } } }));
+  };
+
   return {
     async respondToRequester(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
       await slack.respond(responseUrl, message);
@@ -30,18 +43,17 @@ export function createSlackActivities(slack: SlackClient) {
     },
 
     async postThreadNote(thread: ThreadRef, text: string): Promise<string> {
-      return (await slack.postMessage(thread.channel, { text, threadTs: thread.ts })).ts;
+      return (await postOnce(thread.channel, { text }, thread.ts)).ts;
     },
 
     /** A new top-level message (the root of a runbook action's thread, a notification). */
     async postChannelMessage(channel: string, text: string): Promise<ThreadRef> {
-      const posted = await slack.postMessage(channel, { text });
+      const posted = await postOnce(channel, { text });
       return { channel: posted.channel, ts: posted.ts };
     },
 
     async postApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string): Promise<string> {
-      const message = approvalMessage(request, approvalWorkflowId);
-      return (await slack.postMessage(request.thread.channel, { ...message, threadTs: request.thread.ts })).ts;
+      return (await postOnce(request.thread.channel, approvalMessage(request, approvalWorkflowId), request.thread.ts)).ts;
     },
 
     async refreshApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string, messageTs: string, approvedBy: string[]): Promise<void> {

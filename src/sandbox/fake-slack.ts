@@ -119,7 +119,8 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
         };
         messages.push(message);
         // The message is posted but the answer is lost, as when a connection drops after Slack accepted it.
-        if (faults.consume('chat.postMessage answer')?.dropResponse) {
+        const dropped = faults.consume('chat.postMessage answer') ?? (message.thread_ts ? faults.consume('chat.postMessage reply answer') : undefined);
+        if (dropped?.dropResponse) {
           req.socket.destroy();
           return;
         }
@@ -133,6 +134,14 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
           .slice(0, Number(args.limit ?? 100))
           .map(({ ts, text, metadata }) => ({ type: 'message', ts, text, ...(args.include_all_metadata === 'true' || args.include_all_metadata === true ? { metadata } : {}) }));
         res.json({ ok: true, messages: history, has_more: false });
+        return;
+      }
+      case 'conversations.replies': {
+        const thread = messages
+          .filter((m) => m.channel === channel && (m.ts === args.ts || m.thread_ts === args.ts))
+          .slice(0, Number(args.limit ?? 1000))
+          .map(({ ts, thread_ts, text, metadata }) => ({ type: 'message', ts, thread_ts, text, ...(args.include_all_metadata === 'true' || args.include_all_metadata === true ? { metadata } : {}) }));
+        res.json(thread.length ? { ok: true, messages: thread, has_more: false } : { ok: false, error: 'thread_not_found' });
         return;
       }
       case 'chat.update': {

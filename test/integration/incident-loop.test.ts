@@ -80,6 +80,19 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     expect(stack.slack.calls.filter((c) => c.method === 'conversations.history')).toHaveLength(1);
   });
 
+  it('posts the decision request once even when Slack accepted it but its answer was lost, and the decision still works', async () => {
+    stack = await startStack();
+    stack.slack.faults.add('chat.postMessage reply answer', { dropResponse: true });
+    const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' });
+    const decision = await decisionMessage(stack, number);
+    await eventually(() => stack.slack.calls.some((c) => c.method === 'conversations.replies'), 30_000, 'the retried post to look for its message');
+    const [root] = rootMessages(stack, number);
+    expect(threadReplies(stack, root!).filter((m) => buttonsOf(m).length > 0).map((m) => m.ts)).toEqual([decision.ts]);
+    expect((await click(stack, decision, 'approve', APPROVER)).status).toBe(200);
+    await expect(result(stack, number)).resolves.toMatchObject({ outcome: 'resolved' });
+    expect(threadReplies(stack, root!).map((m) => m.ts)).toEqual([decision.ts]);
+  });
+
   it("refuses a non-approver's click with an ephemeral reason and changes nothing; a double click and duplicate webhooks change nothing more", async () => {
     stack = await startStack();
     const number = openIncident(stack, { short_description: 'Orders DB connections exhausted' });

@@ -11,7 +11,7 @@ export interface IncidentExpectation {
 /**
  * Checker item 4: side effects at the fakes happened exactly as often as expected, and never twice for any incident
  * the run touched: one thread root per incident (later stages edit it in place), at most one transition to Resolved,
- * no work note written twice.
+ * no work note written twice; and no message a workflow posted (one per activity) posted twice.
  */
 export function checkFakes(slack: FakeSlack, servicenow: FakeServiceNow, touched: Iterable<string>, expected: Record<string, IncidentExpectation>): string[] {
   const violations: string[] = [];
@@ -25,6 +25,11 @@ export function checkFakes(slack: FakeSlack, servicenow: FakeServiceNow, touched
     const repeated = notes.filter((n, i) => notes.indexOf(n) !== i);
     if (repeated.length > 0) violations.push(`${number}: work note written ${repeated.length + 1} times: ${repeated[0]!.slice(0, 80)}`);
   }
+  // Every other message a workflow posts carries its run and activity id: one activity, one message.
+  const postIds = slack.messages.map((m) => m.metadata?.event_payload?.post_id).filter((id) => typeof id === 'string');
+  const posted = new Map<string, number>();
+  for (const id of postIds) posted.set(id, (posted.get(id) ?? 0) + 1);
+  for (const [id, count] of posted) if (count > 1) violations.push(`Slack message ${id} posted ${count} times`);
   return violations;
 }
 

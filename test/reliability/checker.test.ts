@@ -33,16 +33,19 @@ describe('the reliability checker', () => {
     // A side effect done twice at a fake, and a secret in a log line.
     const root = { method: 'chat.postMessage', args: { channel: 'C0INCIDENTS', text: `${never.number} · P3 · Never delivered` }, at: Date.now() };
     stack.slack.calls.push(root, root);
+    const note = { channel: 'C0INCIDENTS', ts: '1.000001', thread_ts: '1.000000', text: 'a note', edits: 0, metadata: { event_type: 'opsloop_post', event_payload: { post_id: 'run-1/7' } } };
+    stack.slack.messages.push(note, { ...note, ts: '1.000002' });
     const world = { ...worldOf(stack), output: ['[api] {"msg":"hello s3cr3t-value"}'], secrets: { SLACK_SIGNING_SECRET: 's3cr3t-value' } };
 
     const verdict = await check(doctored, world, { workflows: { [incidentWorkflowId(done.number)]: 'FAILED' }, settleMs: 0 });
-    expect(verdict.violations).toHaveLength(5);
+    expect(verdict.violations).toHaveLength(6);
     expect(verdict.violations).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^${incidentWorkflowId(done.number)} \\(.+\\): COMPLETED, expected FAILED$`)),
         expect.stringMatching(new RegExp(`^incident-event .*${done.number}.*: refused \\(401\\) but found 1 time\\(s\\) in history$`)),
         expect.stringMatching(new RegExp(`^incident-event .*${never.number}.*: acknowledged 1 time\\(s\\) but not in any history$`)),
         `${never.number}: 2 Slack thread root(s), expected at most 1`,
+        'Slack message run-1/7 posted 2 times',
         'SLACK_SIGNING_SECRET appears in 1 log line(s), e.g. [api] {"msg":"hello <secret>"}',
       ]),
     );

@@ -71,9 +71,14 @@ export function createSlackClient(cfg: SlackClientConfig) {
       return { channel: res.channel ?? channel, ts: res.ts ?? '' };
     },
 
-    /** The newest top-level message in a channel whose metadata says `event_type` with `key: value`, if any. */
-    async findByMetadata(channel: string, eventType: string, key: string, value: string): Promise<{ channel: string; ts: string } | undefined> {
-      const res = await call('Slack conversations.history', () => web.conversations.history({ channel, limit: 100, include_all_metadata: true }));
+    /**
+     * A message whose metadata says `event_type` with `key: value`, if any: among the channel's newest top-level
+     * messages, or, given `threadTs`, among that thread's replies.
+     */
+    async findByMetadata(channel: string, eventType: string, key: string, value: string, threadTs?: string): Promise<{ channel: string; ts: string } | undefined> {
+      const res = threadTs
+        ? await call('Slack conversations.replies', () => web.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true }))
+        : await call('Slack conversations.history', () => web.conversations.history({ channel, limit: 100, include_all_metadata: true }));
       const found = (res.messages ?? []).find((m) => m.metadata?.event_type === eventType && (m.metadata.event_payload as Record<string, unknown> | undefined)?.[key] === value);
       return found?.ts ? { channel, ts: found.ts } : undefined;
     },
