@@ -24,9 +24,13 @@ async function until<T>(probe: () => T | undefined, timeoutMs: number, what: str
   }
 }
 
+/** The activities that write to ServiceNow with a PATCH: the one held open when the worker is killed is one of them. */
+const PATCHING_ACTIVITIES = new Set(['addWorkNote', 'addWorkNoteOnce', 'resolveIncident']);
+
 /**
  * The timeouts of the activity that was running when the worker died, as recorded in history: the last one scheduled
- * before the kill that had not finished by then (activities run in parallel, so the last scheduled may have).
+ * before the kill that had not finished by then (activities run in parallel, so the last scheduled may have),
+ * preferring one that PATCHes ServiceNow, since that is the call the fake held open.
  */
 async function inFlightActivity(ctx: FigureContext, workflowId: string, killAt: number) {
   const history = await ctx.stack.client.workflow.getHandle(workflowId).fetchHistory();
@@ -39,7 +43,8 @@ async function inFlightActivity(ctx: FigureContext, workflowId: string, killAt: 
       .filter((id) => id != null)
       .map(String),
   );
-  const scheduled = events.filter((e) => e.activityTaskScheduledEventAttributes && before(e) && !finished.has(String(e.eventId))).at(-1);
+  const running = events.filter((e) => e.activityTaskScheduledEventAttributes && before(e) && !finished.has(String(e.eventId)));
+  const scheduled = running.filter((e) => PATCHING_ACTIVITIES.has(e.activityTaskScheduledEventAttributes?.activityType?.name ?? '')).at(-1) ?? running.at(-1);
   const a = scheduled?.activityTaskScheduledEventAttributes;
   return {
     activity: a?.activityType?.name ?? 'unknown',
