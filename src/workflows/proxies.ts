@@ -48,10 +48,16 @@ export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
-export const settings = proxyActivities<Pick<Activities, 'getInvestigationSettings'>>({
-  summary: 'Worker settings and policy',
+const SETTINGS_OPTIONS = { summary: 'Worker settings and policy', startToCloseTimeout: '10s' } as const;
+const AUDIT_OPTIONS = {
+  summary: 'Audit trail',
   startToCloseTimeout: '10s',
-});
+  // The audit trail must not be lost: keep trying (a database restart, say) for an hour.
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+} as const;
+
+export const settings = proxyActivities<Pick<Activities, 'getInvestigationSettings'>>(SETTINGS_OPTIONS);
 
 export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf'>>({
   summary: 'Other OpsLoop workflows (Temporal client)',
@@ -64,25 +70,9 @@ export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' 
  * Local twins of the settings and audit activities: quick, local work that needs no task-queue round trip and
  * leaves one marker event in history instead of three activity events and a workflow task (issue 7, F3).
  */
-export const localSettings = proxyLocalActivities<Pick<Activities, 'getInvestigationSettings'>>({
-  summary: 'Worker settings and policy',
-  startToCloseTimeout: '10s',
-});
-
-export const localAudit = proxyLocalActivities<Pick<Activities, 'recordAudit'>>({
-  summary: 'Audit trail',
-  startToCloseTimeout: '10s',
-  scheduleToCloseTimeout: '1h',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
-
-export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>({
-  summary: 'Audit trail',
-  startToCloseTimeout: '10s',
-  // The audit trail must not be lost: keep trying (a database restart, say) for an hour.
-  scheduleToCloseTimeout: '1h',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
-});
+export const localSettings = proxyLocalActivities<Pick<Activities, 'getInvestigationSettings'>>(SETTINGS_OPTIONS);
+export const localAudit = proxyLocalActivities<Pick<Activities, 'recordAudit'>>(AUDIT_OPTIONS);
+export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>(AUDIT_OPTIONS);
 
 export const runbook = proxyActivities<Pick<Activities, 'notify' | 'checkProposal'>>({
   summary: 'Runbook catalog and notifications',

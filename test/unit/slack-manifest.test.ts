@@ -24,6 +24,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],
   'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
   'conversations.info': ['channels:read'],
   'reactions.add': ['reactions:write'],
   'usergroups.list': ['usergroups:read'],

@@ -69,7 +69,7 @@ export const interactionForms: fc.Arbitrary<Record<string, string>> = fc.oneof(
 const event = fc.oneof(
   fc.record({ type: fc.oneof(fc.constantFrom('message', 'reaction_added', 'app_home_opened'), hostileText), user: hostileText, text: hostileText, channel: hostileText, ts: hostileText }),
   // An app_mention by a bot, or without its user, channel or ts, is not a command.
-  fc.record({ type: fc.constant('app_mention'), bot_id: or('B0BOT'), user: hostileText, text: hostileText, channel: hostileText, ts: hostileText }),
+  fc.record({ type: fc.constant('app_mention'), bot_id: or('B0BOT').filter((id) => id.length > 0), user: hostileText, text: hostileText, channel: hostileText, ts: hostileText }),
   fc.record({ type: fc.constant('app_mention'), text: hostileText }, { requiredKeys: ['type'] }),
 );
 
