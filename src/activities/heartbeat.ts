@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { wrapEach } from './wrap-each';
 
 /** How often a slow call reports that its worker is alive; well under the heartbeat timeout in src/workflows/proxies.ts. */
 export const HEARTBEAT_EVERY_MS = 1_000;
@@ -9,17 +10,13 @@ export const HEARTBEAT_EVERY_MS = 1_000;
  * timeout (performance.md §2.3, F6). Quick calls send no heartbeat at all.
  */
 export function heartbeating<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T, everyMs = HEARTBEAT_EVERY_MS): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = async (...args: never[]) => {
-      const context = Context.current();
-      const timer = setInterval(() => context.heartbeat(), everyMs);
-      try {
-        return await fn(...args);
-      } finally {
-        clearInterval(timer);
-      }
-    };
-  }
-  return wrapped as T;
+  return wrapEach(activities, async (call) => {
+    const context = Context.current();
+    const timer = setInterval(() => context.heartbeat(), everyMs);
+    try {
+      return await call();
+    } finally {
+      clearInterval(timer);
+    }
+  });
 }

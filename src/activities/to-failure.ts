@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ClientError, HttpError, IncidentNotFoundError, SlackApiError, UnexpectedResponseError } from '../clients/errors';
+import { wrapEach } from './wrap-each';
 
 /** Slack `error` codes that describe a passing condition on Slack's side rather than our request. */
 const RETRYABLE_SLACK_CODES = new Set(['rate_limited', 'ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
@@ -55,15 +56,11 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
 
 /** Wraps every function of an activity object so that what it throws is classified by toApplicationFailure. */
 export function classifyingErrors<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = async (...args: never[]) => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        throw toApplicationFailure(err);
-      }
-    };
-  }
-  return wrapped as T;
+  return wrapEach(activities, async (call) => {
+    try {
+      return await call();
+    } catch (err) {
+      throw toApplicationFailure(err);
+    }
+  });
 }
