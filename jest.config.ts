@@ -3,7 +3,7 @@ import type { Config } from 'jest';
 const transform = { '^.+\\.ts$': '@swc/jest' };
 
 /**
- * "unit" needs no servers; "integration" and "reliability" (faults, crashes, hostile input: test/reliability/README.md)
+ * "unit" needs no servers; "workflows" runs the workflow bundle with inline activities on a real dev server; "integration" and "reliability" (faults, crashes, hostile input: test/reliability/README.md)
  * run against one real Temporal dev server per jest run.
  */
 const config: Config = {
@@ -13,6 +13,14 @@ const config: Config = {
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
+    },
+    {
+      displayName: 'workflows',
+      testMatch: ['<rootDir>/test/workflows/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
     {
       displayName: 'integration',
