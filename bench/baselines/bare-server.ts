@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { verifySlackSignature } from '../../src/api/slack/verify-request';
 import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, verifyWebhook } from '../../src/api/webhook-signature';
-import { deliverIncidentEvent } from '../../src/temporal/incident-delivery';
+import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
 import { snapshotOf, type IncidentEvent } from '../load/webhook-bodies';
 import { baselineCalls, connectClient } from './temporal-calls';
 
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       }
       const event = JSON.parse(rawBody.toString('utf8')) as IncidentEvent;
       try {
-        const result = await client.withDeadline(Date.now() + 5_000, () => deliverIncidentEvent(client, taskQueue, snapshotOf(event)));
+        const result = await client.withDeadline(Date.now() + 5_000, () => createOpsLoopWorkflows(client, taskQueue).deliverIncidentEvent(snapshotOf(event)));
         return answer(res, 202, result);
       } catch {
         return answer(res, 503, { error: 'retry later' });

@@ -2,7 +2,7 @@ import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
 import { parseCommandText } from '../../src/api/slack/command-text';
 import { DECISION_ACTION_PREFIX, isDecisionChoice } from '../../src/contracts/decision';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { decideUpdate, incidentStatusQuery } from '../../src/workflows/messages';
+import { decideUpdate, incidentStatusQuery } from '../../src/contracts/messages';
 
 /** The budget OpsLoop gives a Temporal call on a Slack route (src/api/workflow-gateway.ts), kept equal here. */
 const BUDGET_MS = 2_000;

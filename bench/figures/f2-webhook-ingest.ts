@@ -1,5 +1,5 @@
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { deliverIncidentEvent } from '../../src/temporal/incident-delivery';
+import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
 import { callSender, closedLoop, httpSender, openLoop, type Send } from '../load/generators';
 import { createLoadClient, type Outcome } from '../load/http-client';
 import { medianOfRounds, ratio, summarize, type LatencySummary } from '../load/stats';
@@ -28,7 +28,7 @@ const non2xx = (outcomes: Outcome[]) => outcomes.filter((o) => o.status < 200 ||
 /** A sender for one arm: signed POSTs to an HTTP candidate, or signalWithStart straight from this process. */
 function sender(ctx: FigureContext, edge: EdgeCandidates, arm: Arm, events: IncidentEvent[]): { send: Send; close: () => void } {
   if (arm === 'direct') {
-    return { send: callSender((i) => deliverIncidentEvent(ctx.stack.client, edge.ingestQueue, snapshotOf(events[i]!)), 202), close: () => undefined };
+    return { send: callSender((i) => createOpsLoopWorkflows(ctx.stack.client, edge.ingestQueue).deliverIncidentEvent(snapshotOf(events[i]!)), 202), close: () => undefined };
   }
   const client = createLoadClient(edge.urls[arm]);
   return { send: httpSender(client, events.map((e) => signedWebhook(ctx.stack.webhookSecret, e))), close: () => client.close() };

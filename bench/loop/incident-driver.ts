@@ -1,7 +1,7 @@
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { businessRuleBody } from '../../src/sandbox/business-rule-sender';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
-import { deliverIncidentEvent } from '../../src/temporal/incident-delivery';
+import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
 import type { BenchStack } from '../harness/stack';
 import { BENCH_INCIDENT, snapshotOf, type IncidentEvent } from '../load/webhook-bodies';
 import type { SlackWatch } from './slack-watch';
@@ -37,7 +37,7 @@ export async function runIncident(stack: BenchStack, watch: SlackWatch, o: Incid
   const number = incident.number;
   if (o.via !== 'business-rule') {
     const event = JSON.parse(businessRuleBody(incident, 'insert')) as IncidentEvent;
-    await deliverIncidentEvent(stack.client, o.via.taskQueue, snapshotOf(event));
+    await createOpsLoopWorkflows(stack.client, o.via.taskQueue).deliverIncidentEvent(snapshotOf(event));
   }
   const deadline = createdAt + o.timeoutMs;
   const left = () => Math.max(deadline - Date.now(), 1);

@@ -3,7 +3,7 @@
  * module imports a schema instead of a type (sdk-typescript #2227). Exported so the bundler keeps them.
  */
 export * from '../../src/workflows';
-export { findingsSchema } from '../../src/contracts/findings';
-export { serviceNowEventSchema } from '../../src/contracts/servicenow-event';
-export * as incidentContracts from '../../src/contracts/incident';
-export * as resolutionContracts from '../../src/contracts/resolution';
+export { findingsSchema } from '../../src/contracts/schemas/findings';
+export { serviceNowEventSchema } from '../../src/contracts/schemas/servicenow-event';
+export * as incidentContracts from '../../src/contracts/schemas/incident';
+export * as resolutionContracts from '../../src/contracts/schemas/resolution';

@@ -13,6 +13,7 @@ import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { createTemporalActivities } from './temporal';
 import { classifyingErrors } from './to-failure';
+import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
 
 export interface ActivityDeps {
   servicenow: ServiceNowClient;
@@ -21,6 +22,8 @@ export interface ActivityDeps {
   settings: InvestigationSettings;
   policy: PolicyStore;
   audit: AuditStore;
+  /** Starts and signals other OpsLoop workflows (reconcile deliveries, mentions, notifications). */
+  workflows: OpsLoopWorkflows;
   /** The worker's environment, for secrets named by runbook actions (`${NAME}`) and commands' variables. */
   env?: NodeJS.ProcessEnv;
   /** Notification subscriptions from the runbook catalog. */
@@ -35,9 +38,9 @@ export function createActivities(deps: ActivityDeps) {
     ...heartbeating(createServiceNowActivities(deps.servicenow)),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
-    ...createTemporalActivities(),
+    ...createTemporalActivities(deps.workflows),
     ...createAuditActivities(deps.audit),
-    ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG) }),
+    ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG), workflows: deps.workflows }),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { InvestigationRequest } from '../contracts/findings';
+import type { InvestigationRequest } from '../contracts/investigation';
 import type { InvestigationSettings } from '../contracts/investigation';
 import { approvalRuleFor } from '../policy/authorize';
 import type { PolicyStore } from '../policy/policy-store';

@@ -1,4 +1,4 @@
-import { Context, activityInfo, getClient } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import type { ActionResult, CheckedProposal, ExecutionPlan, Notification, NotificationEvent } from '../contracts/runbook';
 import type { Catalog } from '../runbook/catalog-schema';
 import { ParamError, parseParams } from '../runbook/params';
@@ -6,7 +6,7 @@ import { describePlan, planAction } from '../runbook/plan';
 import { runCommand } from '../runbook/executors/command';
 import { runHttp } from '../runbook/executors/http';
 import { runPing } from '../runbook/executors/ping';
-import { notificationQueuedSignal } from '../workflows/messages';
+import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
 
 export interface Subscription {
   channel: string;
@@ -14,7 +14,7 @@ export interface Subscription {
   batchWindowMs: number;
 }
 
-export function createRunbookActivities(deps: { env: NodeJS.ProcessEnv; subscriptions: () => Subscription[]; catalog: () => Catalog }) {
+export function createRunbookActivities(deps: { env: NodeJS.ProcessEnv; subscriptions: () => Subscription[]; catalog: () => Catalog; workflows: OpsLoopWorkflows }) {
   const check = (proposal: { name: string; params: Record<string, string> }): CheckedProposal => {
     const label = `${proposal.name}${Object.values(proposal.params).map((v) => ` ${v}`).join('')}`.slice(0, 200);
     const catalog = deps.catalog();
@@ -55,13 +55,7 @@ export function createRunbookActivities(deps: { env: NodeJS.ProcessEnv; subscrip
     async notify(notification: Notification): Promise<number> {
       const targets = deps.subscriptions().filter((s) => s.events.includes(notification.event));
       for (const s of targets) {
-        await getClient().workflow.signalWithStart('channelNotifier', {
-          workflowId: `notify/${s.channel}`,
-          taskQueue: activityInfo().taskQueue,
-          args: [{ channel: s.channel, batchWindowMs: s.batchWindowMs }],
-          signal: notificationQueuedSignal,
-          signalArgs: [notification],
-        });
+        await deps.workflows.queueNotification(s.channel, s.batchWindowMs, notification);
       }
       return targets.length;
     },

@@ -1,5 +1,5 @@
 import { activityInfo } from '@temporalio/activity';
-import type { Incident } from '../contracts/incident';
+import type { Incident } from '../contracts/schemas/incident';
 import { IncidentState, isFinishedState } from '../contracts/incident-state';
 import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { IncidentSnapshot, NewIncident } from '../contracts/investigation';

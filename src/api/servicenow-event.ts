@@ -1,5 +1,5 @@
 import type { IncidentSnapshot } from '../contracts/investigation';
-import type { ServiceNowEvent } from '../contracts/servicenow-event';
+import type { ServiceNowEvent } from '../contracts/schemas/servicenow-event';
 
 /** The investigation's view of a validated ServiceNow event. */
 export function toIncidentSnapshot(e: ServiceNowEvent): IncidentSnapshot {

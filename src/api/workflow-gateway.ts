@@ -1,14 +1,14 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateStage, type Client } from '@temporalio/client';
 import type { SlackMentionInput } from '../contracts/slack-mention';
 import type { DecisionInput } from '../contracts/decision';
-import type { Findings } from '../contracts/findings';
+import type { Findings } from '../contracts/schemas/findings';
 import type { IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
 import type { RunbookActionInput } from '../contracts/runbook';
-import { IncidentNumber, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
-import type { ResolutionRequest } from '../contracts/resolution';
+import { OpsStage } from '../contracts/search-attributes';
+import type { ResolutionRequest } from '../contracts/schemas/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
-import { deliverIncidentEvent, requestResolution, startInvestigation } from '../temporal/incident-delivery';
-import { approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../workflows/messages';
+import { createOpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
+import { approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../contracts/messages';
 
 /** Thrown when a request names an incident OpsLoop has no running workflow for. */
 export class UnknownIncidentError extends Error {
@@ -85,10 +85,11 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
     });
     return Promise.race([client.withDeadline(Date.now() + ms, fn), late]).finally(() => clearTimeout(timer));
   };
+  const workflows = createOpsLoopWorkflows(client, taskQueue);
   return {
-    requestResolution: (incidentNumber, request) => within(budgetMs, () => requestResolution(client, taskQueue, incidentNumber, request)),
+    requestResolution: (incidentNumber, request) => within(budgetMs, () => workflows.requestResolution(incidentNumber, request)),
 
-    deliverIncidentEvent: (incident) => within(WEBHOOK_CALL_BUDGET_MS, () => deliverIncidentEvent(client, taskQueue, incident)),
+    deliverIncidentEvent: (incident) => within(WEBHOOK_CALL_BUDGET_MS, () => workflows.deliverIncidentEvent(incident)),
 
     async deliverFindings(findings) {
       const workflowId = incidentWorkflowId(findings.incidentNumber);
@@ -116,26 +117,9 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       }
     },
 
-    async handleMention(input) {
-      try {
-        await within(budgetMs, () =>
-          client.workflow.start('slackMention', {
-            workflowId: `slack-event/${input.eventId}`,
-            taskQueue,
-            args: [input],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            staticSummary: `Slack mention by ${input.userId}: ${input.request.kind}`,
-            typedSearchAttributes: [{ key: OpsRequester, value: input.userId }],
-          }),
-        );
-      } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
-        throw err;
-      }
-      return 'started';
-    },
+    handleMention: (input) => within(budgetMs, () => workflows.startMention(input)),
 
-    investigate: (incidentNumber, requestedBy) => within(budgetMs, () => startInvestigation(client, taskQueue, incidentNumber, requestedBy)),
+    investigate: (incidentNumber, requestedBy) => within(budgetMs, () => workflows.startInvestigation(incidentNumber, requestedBy)),
 
     async decideForIncident(incidentNumber, decision) {
       const status = await this.incidentStatus(incidentNumber);
@@ -161,45 +145,14 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       return jobs.sort((a, b) => b.startTime.getTime() - a.startTime.getTime());
     },
 
-    async openIncident(viewId, input) {
-      try {
-        await within(budgetMs, () =>
-          client.workflow.start('openIncident', {
-            workflowId: `slack-view/${viewId}`,
-            taskQueue,
-            args: [input],
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: [{ key: OpsRequester, value: input.requestedBy }],
-            staticSummary: `New incident from Slack: ${input.fields.short_description.slice(0, 100)}`,
-          }),
-        );
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
-    },
+    openIncident: (viewId, input) => within(budgetMs, () => workflows.openIncident(viewId, input)),
 
     async approvalPreview(approvalWorkflowId) {
       const status = await within(budgetMs, () => client.workflow.getHandle(approvalWorkflowId).query(approvalStatusQuery));
       return status.preview;
     },
 
-    async startAction(workflowId, input) {
-      await within(budgetMs, () =>
-        client.workflow.start('runbookAction', {
-          workflowId,
-          taskQueue,
-          args: [input],
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: [
-            { key: OpsRequester, value: input.requestedBy },
-            { key: OpsStage, value: 'requested' },
-            { key: SlackChannel, value: input.channelId },
-            ...(input.incidentNumber ? [{ key: IncidentNumber, value: input.incidentNumber }] : []),
-          ],
-          staticSummary: `${input.actionName} ${Object.values(input.params).join(' ')} · requested by ${input.requestedBy}`,
-        }),
-      );
-    },
+    startAction: (workflowId, input) => within(budgetMs, () => workflows.startAction(workflowId, input)),
 
     async cancelAction(idOrShortId, userId) {
       return within(budgetMs, async () => {

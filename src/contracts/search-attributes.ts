@@ -10,6 +10,7 @@ export const OpsRequester = defineSearchAttributeKey('OpsRequester', SearchAttri
 /** Every custom attribute OpsLoop writes; the dev server and clusters must have them registered. */
 export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel, OpsRequester];
 
+/** Every value OpsLoop writes to `OpsStage`: the incident loop's stages, then a runbook action's. */
 export const OPS_STAGES = [
   'investigating',
   'awaiting-decision',
@@ -18,5 +19,9 @@ export const OPS_STAGES = [
   'rejected',
   'expired',
   'failed',
+  'requested',
+  'running',
+  'succeeded',
+  'cancelled',
 ] as const;
 export type OpsStageValue = (typeof OPS_STAGES)[number];

@@ -3,7 +3,7 @@ import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../api/webhook-signature';
-import { findingsSchema, type Findings } from '../contracts/findings';
+import { findingsSchema, type Findings } from '../contracts/schemas/findings';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { createServiceNowClient } from '../clients/servicenow/client';
@@ -10,7 +10,8 @@ import { loadOrExit, loadWorkerConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createLogger } from '../log';
 import { createWorker } from './create-worker';
-import { ensureReconcileSchedule } from './reconcile-schedule';
+import { createOpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
+import { ensureReconcileSchedule } from '../temporal-client/reconcile-schedule';
 import { investigationSettings } from './settings';
 import { createAuditStore } from '../audit/create-audit-store';
 import { dataDir } from '../local/data-dir';
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
   const catalog = loadCatalog(cfg.OPSLOOP_ACTIONS_FILE);
   reloadPolicyOnSighup(policy, log);
   const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
+  const workflows = createOpsLoopWorkflows(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), cfg.TEMPORAL_TASK_QUEUE);
   const activities = createActivities({
     servicenow: createServiceNowClient({
       instanceUrl: cfg.SERVICENOW_INSTANCE_URL,
@@ -61,8 +64,8 @@ async function main(): Promise<void> {
     env: process.env,
     subscriptions: () => catalog.notifications,
     catalog: () => catalog,
+    workflows,
   });
-  const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
   const worker = await createWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
@@ -72,11 +75,8 @@ async function main(): Promise<void> {
     workflowBundle: cfg.OPSLOOP_WORKFLOW_BUNDLE ? { code: readFileSync(cfg.OPSLOOP_WORKFLOW_BUNDLE, 'utf8') } : undefined,
   });
   if (cfg.OPSLOOP_RECONCILE_INTERVAL_MS > 0) {
-    const clientConnection = await Connection.connect(temporalConnectionOptions(cfg));
-    const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
-    const schedule = await ensureReconcileSchedule(client, cfg.TEMPORAL_TASK_QUEUE, cfg.OPSLOOP_RECONCILE_INTERVAL_MS);
+    const schedule = await ensureReconcileSchedule(workflows.client, cfg.TEMPORAL_TASK_QUEUE, cfg.OPSLOOP_RECONCILE_INTERVAL_MS);
     log.info({ schedule, everyMs: cfg.OPSLOOP_RECONCILE_INTERVAL_MS }, 'reconcile schedule ready');
-    await clientConnection.close();
   }
   log.info({ address: cfg.TEMPORAL_ADDRESS, namespace: cfg.TEMPORAL_NAMESPACE, taskQueue: cfg.TEMPORAL_TASK_QUEUE }, 'worker running');
   // The SDK's Runtime shuts workers down on SIGINT/SIGTERM; run() resolves once in-flight work has drained.

@@ -1,6 +1,6 @@
 import { condition, continueAsNew, setHandler, sleep } from '@temporalio/workflow';
 import type { Notification } from '../contracts/runbook';
-import { notificationQueuedSignal } from './messages';
+import { notificationQueuedSignal } from '../contracts/messages';
 import { slack } from './proxies';
 
 export interface ChannelNotifierInput {

@@ -2,7 +2,7 @@ import { ApplicationFailure, allHandlersFinished, condition, patched, setCurrent
 import type { ApprovalOutcome, ApprovalRequest, DecisionInput } from '../contracts/decision';
 import { sha256Hex } from '../contracts/sha256';
 import { recordAudit } from './audit-trail';
-import { approvalStatusQuery, decideUpdate, evidenceChangedSignal, withdrawApprovalSignal } from './messages';
+import { approvalStatusQuery, decideUpdate, evidenceChangedSignal, withdrawApprovalSignal } from '../contracts/messages';
 import { servicenow, slack } from './proxies';
 
 /** Histories recorded before decision records existed replay without writing them. */

@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
-import type { Findings } from '../contracts/findings';
+import type { Findings } from '../contracts/schemas/findings';
 import type { CheckedProposal, NotificationEvent } from '../contracts/runbook';
 import { isFinishedState, incidentStateLabel } from '../contracts/incident-state';
 import type {
@@ -25,7 +25,7 @@ import type {
 import { IncidentNumber, IncidentPriority, OpsStage, SlackChannel, type OpsStageValue } from '../contracts/search-attributes';
 import { approvalWorkflowId, resolutionWorkflowId } from '../contracts/workflow-ids';
 import { humanApproval } from './human-approval';
-import { evidenceChangedSignal, findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from './messages';
+import { evidenceChangedSignal, findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal, withdrawApprovalSignal } from '../contracts/messages';
 import { runbookAction } from './runbook-action';
 import { recordAudit } from './audit-trail';
 import { agent, localSettings, runbook, settings as settingsActivity, servicenow, slack } from './proxies';

@@ -14,7 +14,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { IncidentState, incidentStateLabel, isFinishedState } from '../contracts/incident-state';
 import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
 import { IncidentNumber, IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
-import { resolutionRequestedSignal, resolutionStageQuery } from './messages';
+import { resolutionRequestedSignal, resolutionStageQuery } from '../contracts/messages';
 import { recordAudit } from './audit-trail';
 import { servicenow, slack } from './proxies';
 

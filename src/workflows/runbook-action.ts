@@ -15,7 +15,7 @@ import type { ActionResult, ExecutionPlan, RunbookActionInput } from '../contrac
 import { OpsStage } from '../contracts/search-attributes';
 import { recordAudit } from './audit-trail';
 import { humanApproval } from './human-approval';
-import { cancelRequestedSignal } from './messages';
+import { cancelRequestedSignal } from '../contracts/messages';
 import { runbook, slack } from './proxies';
 
 export type RunbookOutcome = { status: 'succeeded' | 'failed'; result: ActionResult } | { status: 'rejected' | 'expired' | 'cancelled'; by?: string };

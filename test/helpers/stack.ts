@@ -27,6 +27,7 @@ import { startFakeServiceNow, type FakeServiceNow } from '../../src/sandbox/fake
 import { startFakeSlack, type FakeSlack } from '../../src/sandbox/fake-slack';
 import { serve } from '../../src/sandbox/serve';
 import { createWorker } from '../../src/worker/create-worker';
+import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
 
 let runtimeInstalled = false;
 function quietRuntime(): void {
@@ -180,6 +181,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       audit,
       subscriptions: () => catalog.notifications,
       catalog: () => catalog,
+      workflows: createOpsLoopWorkflows(client, taskQueue),
     }),
   });
   const running = worker.run();

@@ -1,5 +1,5 @@
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { RECONCILE_SCHEDULE_ID, ensureReconcileSchedule } from '../../src/worker/reconcile-schedule';
+import { RECONCILE_SCHEDULE_ID, ensureReconcileSchedule } from '../../src/temporal-client/reconcile-schedule';
 import { renderBusinessRule } from '../../src/servicenow/business-rule';
 import { signAsSlack } from '../../src/sandbox/slack-requests';
 import { runBusinessRule, SAMPLE_INCIDENT } from '../helpers/servicenow-business-rule-harness';

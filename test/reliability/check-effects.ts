@@ -1,8 +1,8 @@
 import type { AuditEvent } from '../../src/contracts/audit';
 import type { DecisionInput } from '../../src/contracts/decision';
-import type { Findings } from '../../src/contracts/findings';
+import type { Findings } from '../../src/contracts/schemas/findings';
 import type { IncidentSnapshot } from '../../src/contracts/investigation';
-import type { ResolutionRequest } from '../../src/contracts/resolution';
+import type { ResolutionRequest } from '../../src/contracts/schemas/resolution';
 import { incidentWorkflowId, resolutionWorkflowId } from '../../src/contracts/workflow-ids';
 import { acceptedUpdates, signalsNamed, type Run } from './harness/histories';
 import type { Runs } from './harness/runs';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { serviceNowEventSchema } from '../../src/contracts/servicenow-event';
+import { serviceNowEventSchema } from '../../src/contracts/schemas/servicenow-event';
 import { slashCommandBody } from '../../src/sandbox/slack-requests';
 import { temporalAddress } from '../helpers/stack';
 import { check } from './checker';

@@ -1,5 +1,5 @@
 import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/api/webhook-signature';
-import type { Findings } from '../../src/contracts/findings';
+import type { Findings } from '../../src/contracts/schemas/findings';
 import { businessRuleBody } from '../../src/sandbox/business-rule-sender';
 import type { FakeIncident } from '../../src/sandbox/fake-servicenow';
 import type { ChannelMessage } from '../../src/sandbox/fake-slack';

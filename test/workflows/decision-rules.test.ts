@@ -1,9 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ApprovalRequest } from '../../src/contracts/decision';
-import type { Findings } from '../../src/contracts/findings';
+import type { Findings } from '../../src/contracts/schemas/findings';
 import type { ExecutionPlan } from '../../src/contracts/runbook';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../../src/workflows/messages';
+import { decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../../src/contracts/messages';
 import { APPROVER_A, APPROVER_B, incident, investigationActivities } from './fixtures';
 import { startWorkflowHarness, waitFor, type WorkflowHarness } from './harness';
 

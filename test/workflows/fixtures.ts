@@ -76,5 +76,5 @@ export function investigationActivities(overrides: InlineActivities = {}): Inlin
     findIncident: () => Promise.resolve({ sys_id: 'sys-0001', number: 'INC0020001', state: '2' }),
     notify: () => Promise.resolve(0),
     ...overrides,
-  } as InlineActivities;
+  };
 }

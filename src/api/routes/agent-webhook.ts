@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { findingsSchema, type Findings } from '../../contracts/findings';
+import { findingsSchema, type Findings } from '../../contracts/schemas/findings';
 import { readJsonBody } from '../middleware/json-body';
 import { UnknownIncidentError, type WorkflowGateway } from '../workflow-gateway';
 

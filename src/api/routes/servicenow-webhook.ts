@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { serviceNowEventSchema } from '../../contracts/servicenow-event';
+import { serviceNowEventSchema } from '../../contracts/schemas/servicenow-event';
 import { readJsonBody } from '../middleware/json-body';
 import { toIncidentSnapshot } from '../servicenow-event';
 import type { WorkflowGateway } from '../workflow-gateway';

@@ -1,13 +1,12 @@
 import type { Request, Response } from 'express';
 import { DECISION_ACTION_PREFIX, PREVIEW_ACTION, isDecisionChoice } from '../../contracts/decision';
+import { incidentNumberOfApproval, isApprovalWorkflowId } from '../../contracts/workflow-ids';
 import { auditFromApi, type CommandDeps } from '../commands';
 import { BadRequestError, readFormBody } from '../middleware/form-body';
 import { blockActionsSchema, viewSubmissionSchema, type BlockActions } from '../slack/payloads';
 import { viewSubmissionRoute } from './slack-view-submission';
 import { DecisionRefusedError } from '../workflow-gateway';
 
-/** Approvals of incidents (`incident/INC…/approval/<n>`) and of runbook actions (`action/<name>/<id>/approval`). */
-const APPROVAL_ID = /^(incident\/INC\d{7,10}\/approval\/\d{1,3}|action\/[a-z][a-z0-9-]{0,39}\/[0-9a-f]{8}\/approval)$/;
 /** Within Slack's 3 s: what is not accepted by then is reported through response_url when it is. */
 export const DECISION_ACK_BUDGET_MS = 2_000;
 
@@ -51,7 +50,7 @@ async function decide(deps: InteractionDeps, req: Request, res: Response, click:
   // Decision buttons carry "<approval workflow id>|<sha256 of the evidence shown>".
   const [approvalId = '', evidenceHash] = (action.value ?? '').split('|');
   if (evidenceHash !== undefined && !/^[0-9a-f]{64}$/.test(evidenceHash)) throw new BadRequestError(400, 'malformed evidence hash');
-  if (!APPROVAL_ID.test(approvalId)) throw new BadRequestError(400, 'unknown action');
+  if (!isApprovalWorkflowId(approvalId)) throw new BadRequestError(400, 'unknown action');
   if (action.action_id === PREVIEW_ACTION) {
     res.status(200).end();
     const preview = await deps.gateway.approvalPreview(approvalId).catch(() => undefined);
@@ -80,7 +79,7 @@ async function decide(deps: InteractionDeps, req: Request, res: Response, click:
       channelId: click.channel?.id,
       decision: choice,
       workflowId: approvalId,
-      incidentNumber: approvalId.startsWith('incident/') ? approvalId.split('/')[1] : undefined,
+      incidentNumber: incidentNumberOfApproval(approvalId),
       result: 'denied',
       reason: err.message,
     });

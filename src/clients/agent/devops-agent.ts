@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { InvestigationRequest } from '../../contracts/findings';
+import type { InvestigationRequest } from '../../contracts/investigation';
 import { fetchJson, type FetchFn } from '../http';
 import { toGenericWebhookPayload, type Investigator } from './investigator';
 

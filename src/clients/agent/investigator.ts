@@ -1,4 +1,4 @@
-import type { InvestigationRequest } from '../../contracts/findings';
+import type { InvestigationRequest } from '../../contracts/investigation';
 
 /** Something that investigates an incident and later reports findings back to OpsLoop's callback. */
 export interface Investigator {

@@ -1,4 +1,4 @@
-import type { Incident } from '../../contracts/incident';
+import type { Incident } from '../../contracts/schemas/incident';
 import { IncidentNotFoundError, UnexpectedResponseError } from '../errors';
 import { fetchJson, type FetchFn } from '../http';
 import type { IncidentSnapshot } from '../../contracts/investigation';

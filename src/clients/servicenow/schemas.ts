@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { incidentSchema } from '../../contracts/incident';
+import { incidentSchema } from '../../contracts/schemas/incident';
 
 /** The fields OpsLoop reads; asking for fewer keeps answers small (a full incident has ~80 fields). */
 export const INCIDENT_FIELDS = Object.keys(incidentSchema.shape).join(',');

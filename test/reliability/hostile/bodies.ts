@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseCommandText } from '../../../src/api/slack/command-text';
-import { serviceNowEventSchema } from '../../../src/contracts/servicenow-event';
+import { serviceNowEventSchema } from '../../../src/contracts/schemas/servicenow-event';
 import { hostileText } from './strings';
 
 /** No stack's fake ServiceNow numbers its incidents this low: commands that name it find nothing to act on. */

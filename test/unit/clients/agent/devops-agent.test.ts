@@ -6,7 +6,8 @@ import { createDevOpsAgentInvestigator, signDevOpsAgentWebhook } from '../../../
 import { toGenericWebhookPayload } from '../../../../src/clients/agent/investigator';
 import { HttpError, TimeoutError } from '../../../../src/clients/errors';
 import type { FetchFn } from '../../../../src/clients/http';
-import { findingsSchema, type InvestigationRequest } from '../../../../src/contracts/findings';
+import { findingsSchema } from '../../../../src/contracts/schemas/findings';
+import type { InvestigationRequest } from '../../../../src/contracts/investigation';
 import { startFakeAgent, type FakeAgent } from '../../../../src/sandbox/fake-agent';
 import { serve, type Served } from '../../../../src/sandbox/serve';
 

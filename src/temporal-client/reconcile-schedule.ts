@@ -1,6 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { RECONCILE_SCHEDULE_ID, RECONCILE_WORKFLOW_ID } from '../contracts/workflow-ids';
 
-export const RECONCILE_SCHEDULE_ID = 'opsloop-reconcile-incidents';
+export { RECONCILE_SCHEDULE_ID };
 
 /** Creates the reconcile schedule once; a schedule that already exists (another worker made it) is left as it is. */
 export async function ensureReconcileSchedule(client: Client, taskQueue: string, intervalMs: number): Promise<'created' | 'exists'> {
@@ -14,7 +15,7 @@ export async function ensureReconcileSchedule(client: Client, taskQueue: string,
         workflowType: 'reconcileIncidents',
         args: [{ lookbackMinutes: Math.ceil((intervalMs * 2) / 60_000) }],
         taskQueue,
-        workflowId: 'reconcile-incidents',
+        workflowId: RECONCILE_WORKFLOW_ID,
       },
     });
     return 'created';

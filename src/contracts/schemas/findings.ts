@@ -20,17 +20,3 @@ export const findingsSchema = z.object({
   url: z.url().optional(),
 });
 export type Findings = z.infer<typeof findingsSchema>;
-
-/** What OpsLoop sends an investigator: the incident, as the generic webhook expects it. */
-export interface InvestigationRequest {
-  incidentNumber: string;
-  sysId: string;
-  title: string;
-  description: string;
-  /** ServiceNow priority 1–5. */
-  priority: string;
-  service?: string;
-  /** The incident in ServiceNow, for the agent's reference. */
-  incidentUrl?: string;
-  action: 'created' | 'updated' | 'resolved' | 'closed';
-}

@@ -1,9 +1,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DecisionChoice, DecisionInput } from '../contracts/decision';
-import type { Findings } from '../contracts/findings';
-import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigation';
-import type { ResolutionRequest } from '../contracts/resolution';
-import type { Notification } from '../contracts/runbook';
+import type { DecisionChoice, DecisionInput } from './decision';
+import type { Findings } from './schemas/findings';
+import type { IncidentSnapshot, IncidentStatus } from './investigation';
+import type { ResolutionRequest } from './schemas/resolution';
+import type { Notification } from './runbook';
 
 /** A person asked (again) to resolve the incident; they are told the outcome through their response_url. */
 export const resolutionRequestedSignal = defineSignal<[ResolutionRequest]>('resolutionRequested');

@@ -1,0 +1,165 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
+import { incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
+import { DEFAULT_CLOSE_CODE, type ResolutionInput, type ResolutionRequest } from '../contracts/resolution';
+import type { Notification, RunbookActionInput } from '../contracts/runbook';
+import { IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
+import type { SlackMentionInput } from '../contracts/slack-mention';
+import {
+  channelNotifierWorkflowId,
+  incidentWorkflowId,
+  resolutionWorkflowId,
+  slackEventWorkflowId,
+  slackViewWorkflowId,
+} from '../contracts/workflow-ids';
+
+/**
+ * Every workflow OpsLoop starts from outside a workflow, in one place: the API (webhooks, Slack) and the activities
+ * (reconcile, mentions, notifications) start and join runs the same way, with the same ids, search attributes and
+ * id policies, so both deduplicate alike. Workflow types are named by string so this module never imports workflow code.
+ */
+export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
+  return {
+    client,
+    taskQueue,
+
+    /** signalWithStart on incident/<number>; `closed` when that incident's investigation already finished. */
+    async deliverIncidentEvent(incident: IncidentSnapshot, requestedBy?: string): Promise<{ workflowId: string; status: 'accepted' | 'closed' }> {
+      const workflowId = incidentWorkflowId(incident.number);
+      try {
+        await client.workflow.signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot]>('incidentInvestigation', {
+          workflowId,
+          taskQueue,
+          args: [{ incident, requestedBy }],
+          signal: incidentUpdatedSignal,
+          signalArgs: [incident],
+          // A finished investigation is not reopened by later edits in ServiceNow; a failed one may be retried.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          typedSearchAttributes: [
+            { key: IncidentNumber, value: incident.number },
+            { key: IncidentPriority, value: incident.priority },
+            { key: OpsStage, value: 'investigating' },
+            ...(requestedBy ? [{ key: OpsRequester, value: requestedBy }] : []),
+          ],
+          staticSummary: `${incident.number} · P${incident.priority} · ${incident.shortDescription.slice(0, 120)}`,
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'closed' };
+        throw err;
+      }
+      return { workflowId, status: 'accepted' };
+    },
+
+    /** Starts the incident's Resolution, or joins the one already running. */
+    async requestResolution(incidentNumber: string, request: ResolutionRequest): Promise<{ workflowId: string }> {
+      const workflowId = resolutionWorkflowId(incidentNumber);
+      await client.workflow.signalWithStart<(input: ResolutionInput) => Promise<unknown>, [ResolutionRequest]>('resolution', {
+        workflowId,
+        taskQueue,
+        args: [{ incidentNumber, closeCode: DEFAULT_CLOSE_CODE }],
+        signal: resolutionRequestedSignal,
+        signalArgs: [request],
+        typedSearchAttributes: [
+          { key: IncidentNumber, value: incidentNumber },
+          { key: OpsStage, value: 'resolving' },
+          { key: OpsRequester, value: request.slackUserId },
+          ...(request.channelId ? [{ key: SlackChannel, value: request.channelId }] : []),
+        ],
+        staticSummary: `${incidentNumber} · resolve · requested in Slack by ${request.slackUserName ?? request.slackUserId}`,
+      });
+      return { workflowId };
+    },
+
+    /** `/ops investigate INC…`: starts the loop for an existing incident (read from ServiceNow by the workflow). */
+    async startInvestigation(incidentNumber: string, requestedBy: string): Promise<{ workflowId: string }> {
+      const workflowId = incidentWorkflowId(incidentNumber);
+      await client.workflow.start<(input: IncidentInvestigationInput) => Promise<unknown>>('incidentInvestigation', {
+        workflowId,
+        taskQueue,
+        args: [{ incidentNumber, requestedBy }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        typedSearchAttributes: [
+          { key: IncidentNumber, value: incidentNumber },
+          { key: OpsStage, value: 'investigating' },
+          { key: OpsRequester, value: requestedBy },
+        ],
+        staticSummary: `${incidentNumber} · investigation requested in Slack by ${requestedBy}`,
+      });
+      return { workflowId };
+    },
+
+    /** Starts the mention's workflow once per Slack event_id; `duplicate` for a redelivery. */
+    async startMention(input: SlackMentionInput): Promise<'started' | 'duplicate'> {
+      try {
+        await client.workflow.start('slackMention', {
+          workflowId: slackEventWorkflowId(input.eventId),
+          taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          staticSummary: `Slack mention by ${input.userId}: ${input.request.kind}`,
+          typedSearchAttributes: [{ key: OpsRequester, value: input.userId }],
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+        throw err;
+      }
+      return 'started';
+    },
+
+    /** `/ops incident`'s modal, keyed by its view id: a re-submitted view starts nothing new. */
+    async openIncident(viewId: string, input: OpenIncidentInput): Promise<void> {
+      try {
+        await client.workflow.start('openIncident', {
+          workflowId: slackViewWorkflowId(viewId),
+          taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: OpsRequester, value: input.requestedBy }],
+          staticSummary: `New incident from Slack: ${input.fields.short_description.slice(0, 100)}`,
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    },
+
+    async startAction(workflowId: string, input: RunbookActionInput): Promise<void> {
+      await client.workflow.start('runbookAction', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: OpsRequester, value: input.requestedBy },
+          { key: OpsStage, value: 'requested' },
+          { key: SlackChannel, value: input.channelId },
+          ...(input.incidentNumber ? [{ key: IncidentNumber, value: input.incidentNumber }] : []),
+        ],
+        staticSummary: `${input.actionName} ${Object.values(input.params).join(' ')} · requested by ${input.requestedBy}`,
+      });
+    },
+
+    /** Hands a notification to the channel's notifier (started on first use), which batches and deduplicates by id. */
+    async queueNotification(channel: string, batchWindowMs: number, notification: Notification): Promise<void> {
+      await client.workflow.signalWithStart('channelNotifier', {
+        workflowId: channelNotifierWorkflowId(channel),
+        taskQueue,
+        args: [{ channel, batchWindowMs }],
+        signal: notificationQueuedSignal,
+        signalArgs: [notification],
+      });
+    },
+
+    /** Undefined when OpsLoop has no investigation for the incident. */
+    async incidentStatus(incidentNumber: string): Promise<IncidentStatus | undefined> {
+      try {
+        return await client.workflow.getHandle(incidentWorkflowId(incidentNumber)).query(incidentStatusQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+  };
+}
+
+export type OpsLoopWorkflows = ReturnType<typeof createOpsLoopWorkflows>;
