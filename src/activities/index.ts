@@ -1,7 +1,7 @@
 import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { SlackClient } from '../clients/slack/client';
 import type { AuditStore } from '../audit/audit-store';
-import type { InvestigationSettings } from '../contracts/investigation';
+import type { WorkerSettings } from '../contracts/investigation';
 import type { PolicyStore } from '../policy/policy-store';
 import { createAuditActivities } from './audit';
 import { createRunbookActivities, type Subscription } from './runbook';
@@ -19,7 +19,7 @@ export interface ActivityDeps {
   servicenow: ServiceNowClient;
   slack: SlackClient;
   investigator: InvestigationTrigger;
-  settings: InvestigationSettings;
+  settings: WorkerSettings;
   policy: PolicyStore;
   audit: AuditStore;
   /** Starts and signals other OpsLoop workflows (reconcile deliveries, mentions, notifications). */

@@ -1,5 +1,5 @@
 import type { InvestigationRequest } from '../contracts/investigation';
-import type { InvestigationSettings } from '../contracts/investigation';
+import type { InvestigationSettings, WorkerSettings } from '../contracts/investigation';
 import { approvalRuleFor } from '../policy/authorize';
 import type { PolicyStore } from '../policy/policy-store';
 import type { Subscription } from './runbook';
@@ -24,7 +24,7 @@ export function approvalSettings(policyStore: PolicyStore, priority: string | un
 
 export function createInvestigationActivities(deps: {
   investigator: InvestigationTrigger;
-  settings: InvestigationSettings;
+  settings: WorkerSettings;
   policy: PolicyStore;
   subscriptions?: () => Subscription[];
 }) {
@@ -34,8 +34,8 @@ export function createInvestigationActivities(deps: {
      * recorded in history: replays, and decisions already pending, never see a later policy.
      */
     getInvestigationSettings(priority?: string): Promise<InvestigationSettings> {
-      const notifiedEvents = deps.subscriptions ? [...new Set(deps.subscriptions().flatMap((s) => s.events))] : undefined;
-      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority), ...(notifiedEvents ? { notifiedEvents } : {}) });
+      const notifiedEvents = [...new Set((deps.subscriptions?.() ?? []).flatMap((s) => s.events))];
+      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority), notifiedEvents });
     },
 
     async requestInvestigation(request: InvestigationRequest): Promise<{ investigator: string }> {

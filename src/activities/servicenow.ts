@@ -33,10 +33,6 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
       return servicenow.getSnapshotByNumber(incidentNumber);
     },
 
-    async readIncident(sysId: string): Promise<Incident> {
-      return servicenow.getIncident(sysId);
-    },
-
     async createIncident(fields: NewIncident): Promise<IncidentSnapshot> {
       return servicenow.createIncident(fields);
     },
@@ -49,10 +45,6 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
       if (activityInfo().attempt > 1 && (await servicenow.getWorkNotes(sysId)).includes(marker)) return 'already-there';
       await servicenow.updateIncident(sysId, { work_notes: note });
       return 'written';
-    },
-
-    async addWorkNote(sysId: string, note: string): Promise<void> {
-      await servicenow.updateIncident(sysId, { work_notes: note });
     },
 
     /**

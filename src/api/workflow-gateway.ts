@@ -1,6 +1,6 @@
-import { WorkflowNotFoundError, WorkflowUpdateStage, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateStage, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { SlackMentionInput } from '../contracts/slack-mention';
-import type { DecisionInput } from '../contracts/decision';
+import { closedRequestMessage, type ApprovalOutcome, type DecisionInput } from '../contracts/decision';
 import type { Findings } from '../contracts/schemas/findings';
 import type { IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
 import type { RunbookActionInput } from '../contracts/runbook';
@@ -74,6 +74,21 @@ const cause = (err: unknown): string => {
   return e.cause?.message ?? e.message ?? String(err);
 };
 
+const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+};
+
+/** Why a closed request refuses a click: a superseded one points to its replacement. */
+async function closedMessage(handle: WorkflowHandle): Promise<string> {
+  try {
+    return closedRequestMessage((await withTimeout(handle.result(), 1_000)) as ApprovalOutcome);
+  } catch {
+    return 'This decision is closed.';
+  }
+}
+
 /** The only API module that talks to Temporal. */
 export function createWorkflowGateway(client: Client, taskQueue: string, budgetMs = TEMPORAL_CALL_BUDGET_MS): WorkflowGateway {
   // The client's gRPC retry interceptor sleeps its backoff past the deadline (2 s became 3–3.5 s with Temporal down),
@@ -110,8 +125,9 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       } catch (err) {
         const name = (err as Error).name;
         if (name === 'WorkflowUpdateFailedError') throw new DecisionRefusedError(cause(err));
+        // The server answers NOT_FOUND ("workflow execution already completed") for an update on a closed run too.
         if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message)) {
-          throw new DecisionRefusedError('This decision is closed.');
+          throw new DecisionRefusedError(await closedMessage(handle));
         }
         throw err;
       }

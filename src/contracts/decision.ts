@@ -16,9 +16,9 @@ export interface ApprovalRequest {
   /** Slack user ids allowed to decide ("*": anyone). */
   approvers: string[];
   /** Slack user groups whose members may decide. */
-  approverGroups?: string[];
-  /** Distinct approvals needed before the outcome is `approved` (default 1). A single reject ends it. */
-  requiredApprovals?: number;
+  approverGroups: string[];
+  /** Distinct approvals needed before the outcome is `approved`. A single reject ends it. */
+  requiredApprovals: number;
   /** Who asked; unless `requesterMayApprove`, they cannot approve their own request. */
   requester?: string;
   requesterMayApprove?: boolean;
@@ -54,7 +54,22 @@ export interface DecisionInput {
 export type ApprovalOutcome =
   | { outcome: 'approved' | 'rejected' | 'escalated'; by: string; at?: string; approvers?: string[] }
   | { outcome: 'expired' }
-  | { outcome: 'withdrawn'; reason: string };
+  | { outcome: 'withdrawn'; reason: string }
+  /** The evidence or the proposal changed while pending: a new request replaces this one. `reason` says what changed. */
+  | { outcome: 'superseded'; reason: string };
+
+/** The message shown for a click on a request that is no longer pending. */
+export function closedRequestMessage(outcome: ApprovalOutcome): string {
+  switch (outcome.outcome) {
+    case 'superseded':
+      return 'This request was superseded by new evidence; decide on the new message in the thread.';
+    case 'expired':
+    case 'withdrawn':
+      return `This decision is closed (${outcome.outcome}).`;
+    default:
+      return `Already decided: ${outcome.outcome} by <@${outcome.by}>.`;
+  }
+}
 
 /** Slack button action ids; the value carries the approval workflow id. */
 export const DECISION_ACTION_PREFIX = 'opsloop.decision.';

@@ -26,19 +26,22 @@ export interface InvestigationSettings {
   findingsTimeoutMs: number;
   /** Slack user ids who may approve ("*": anyone); from the policy when the investigation asks. */
   approvers: string[];
-  /** Slack user groups whose members may approve. Absent in histories recorded before the policy existed. */
-  approverGroups?: string[];
-  /** Distinct approvals needed (policy rule for the incident's priority); absent means 1. */
-  requiredApprovals?: number;
-  requesterMayApprove?: boolean;
+  /** Slack user groups whose members may approve. */
+  approverGroups: string[];
+  /** Distinct approvals needed (the policy's rule for the incident's priority). */
+  requiredApprovals: number;
+  requesterMayApprove: boolean;
   reminderIntervalMs: number;
   expiryMs: number;
   /** Who to mention on reminders and escalation, e.g. "<!subteam^S0123>" or "<@U0123>". */
   escalationTarget?: string;
   closeCode: string;
-  /** Outcome events some channel subscribes to; the workflow skips notifying the others. Absent: notify all. */
-  notifiedEvents?: NotificationEvent[];
+  /** Outcome events some channel subscribes to; the workflow skips notifying the others. */
+  notifiedEvents: NotificationEvent[];
 }
+
+/** What the worker's configuration gives an investigation; the approval rule and subscriptions are added per incident. */
+export type WorkerSettings = Omit<InvestigationSettings, 'approverGroups' | 'requiredApprovals' | 'requesterMayApprove' | 'notifiedEvents'>;
 
 export interface IncidentInvestigationInput {
   /** Absent when a person asked to investigate an existing incident: the workflow reads it from ServiceNow. */
@@ -54,6 +57,19 @@ export interface InvestigationResult {
   incidentNumber: string;
   outcome: InvestigationOutcome;
   decidedBy?: string;
+}
+
+/** What the root message of an incident's thread shows; updated in place as the stage changes. */
+export interface IncidentView {
+  number: string;
+  priority: string;
+  shortDescription: string;
+  assignmentGroup: string;
+  cmdbCi: string;
+  stage: string;
+  detail?: string;
+  incidentUrl: string;
+  runUrl: string;
 }
 
 /** Where an incident's Slack thread lives. */

@@ -41,5 +41,5 @@ export const notificationQueuedSignal = defineSignal<[Notification]>('notificati
 /** `/ops cancel <id>`: who asked, recorded before the cancellation itself. */
 export const cancelRequestedSignal = defineSignal<[string]>('cancelRequested');
 
-/** The evidence behind a pending approval changed (new findings, priority or CI): withdraw and ask again. */
-export const evidenceChangedSignal = defineSignal<[string]>('evidenceChanged');
+/** The evidence or the proposal behind a pending request changed: it closes as superseded (the reason says by what). */
+export const supersedeApprovalSignal = defineSignal<[string]>('supersedeApproval');

@@ -1,8 +1,8 @@
 import type { WorkerConfig } from '../config/env';
-import type { InvestigationSettings } from '../contracts/investigation';
+import type { WorkerSettings } from '../contracts/investigation';
 
 /** What investigations read from the worker's configuration (the approval rule is added from the policy per incident). */
-export function investigationSettings(cfg: WorkerConfig): InvestigationSettings {
+export function investigationSettings(cfg: WorkerConfig): WorkerSettings {
   return {
     slackChannel: cfg.SLACK_INCIDENT_CHANNEL,
     serviceNowUrl: cfg.SERVICENOW_INSTANCE_URL.replace(/\/+$/, ''),

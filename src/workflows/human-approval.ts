@@ -1,14 +1,10 @@
-import { ApplicationFailure, allHandlersFinished, condition, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalOutcome, ApprovalRequest, DecisionInput } from '../contracts/decision';
+import { approvalStatusQuery, decideUpdate, supersedeApprovalSignal, withdrawApprovalSignal } from '../contracts/messages';
 import { sha256Hex } from '../contracts/sha256';
 import { recordAudit } from './audit-trail';
-import { approvalStatusQuery, decideUpdate, evidenceChangedSignal, withdrawApprovalSignal } from '../contracts/messages';
+import { refusalOf } from './approval-rules';
 import { servicenow, slack } from './proxies';
-
-/** Histories recorded before decision records existed replay without writing them. */
-const DECISION_NOTES_PATCH = 'decision-notes-v1';
-
-const refuse = (message: string) => ApplicationFailure.nonRetryable(message, 'DecisionRefused');
 
 /** What was shown, hashed: the question and the evidence (findings, proposed action and its parameters). */
 export const evidenceHashOf = (question: string, evidence: string): string => sha256Hex(`${question}\n\n${evidence}`);
@@ -16,137 +12,82 @@ export const evidenceHashOf = (question: string, evidence: string): string => sh
 const plain = (markdown: string) => markdown.replace(/[*_`#>]/g, '').replace(/\s+/g, ' ').trim();
 
 /**
- * Asks a question in a Slack thread and waits for the decision of allowed approvers: N distinct approvals (the rule
- * recorded in the request when it was asked), or one rejection or escalation. Every request is bound to the evidence
- * shown (its sha256 rides on the buttons); when the evidence changes while pending, the request is withdrawn as
- * superseded and asked again, and clicks on the old message are refused. Each decision is written once to the
- * incident's work notes and the audit trail. Expiry gives `expired`, never an approval.
+ * One decision request in a Slack thread: N distinct approvals from allowed approvers (the rule fixed in the request),
+ * or one rejection or escalation. The request is bound to the evidence shown (its sha256 rides on the buttons). It
+ * never changes while pending: when the evidence or the proposal changes, the caller supersedes it and asks a new
+ * request with the rule recomputed. Each decision is written once to the ticket's work notes and the audit trail.
+ * Expiry gives `expired`, never an approval.
  */
-export async function humanApproval(request: ApprovalRequest): Promise<ApprovalOutcome> {
+export async function humanApproval(input: ApprovalRequest): Promise<ApprovalOutcome> {
   const { workflowId, runId } = workflowInfo();
-  const required = request.requiredApprovals ?? 1;
-  let current: ApprovalRequest = { ...request, evidenceHash: evidenceHashOf(request.question, request.evidence) };
-  let approvedBy: string[] = [];
+  const request: ApprovalRequest = { ...input, evidenceHash: evidenceHashOf(input.question, input.evidence) };
+  const approvedBy: string[] = [];
   let outcome: ApprovalOutcome | undefined;
-  let newEvidence: string | undefined;
   let decisions = 0;
 
   /** One work note per decision; the id in its first line makes a retried write a no-op. */
   const decisionRecord = async (label: string, what: string, comment?: string) => {
-    if (!current.sysId || !patched(DECISION_NOTES_PATCH)) return;
+    if (!request.sysId) return;
     const marker = `[OpsLoop decision ${workflowId}/${runId}/${label}]`;
-    const lines = [
-      `${marker} ${what}`,
-      `Question: ${current.question}`,
-      `Evidence sha256: ${current.evidenceHash}`,
-      `Evidence: ${plain(current.evidence).slice(0, 300)}`,
-      ...(comment ? [`Comment: ${comment}`] : []),
-    ];
-    await servicenow.addWorkNoteOnce(current.sysId, marker, lines.join('\n'));
+    const lines = [`${marker} ${what}`, `Question: ${request.question}`, `Evidence sha256: ${request.evidenceHash}`, `Evidence: ${plain(request.evidence).slice(0, 300)}`];
+    await servicenow.addWorkNoteOnce(request.sysId, marker, [...lines, ...(comment ? [`Comment: ${comment}`] : [])].join('\n'));
   };
-
-  const mayDecide = (input: DecisionInput) =>
-    request.approvers.includes('*') ||
-    request.approvers.includes(input.userId) ||
-    (input.groups ?? []).some((g) => (request.approverGroups ?? []).includes(g));
 
   setHandler(
     decideUpdate,
-    async (input: DecisionInput) => {
-      decisions++;
-      const label = `decision-${decisions}`;
-      if (input.choice === 'approve') {
-        approvedBy.push(input.userId);
-        if (approvedBy.length >= required) outcome = { outcome: 'approved', by: input.userId, at: input.clickedAt, approvers: [...approvedBy] };
+    async (decision: DecisionInput) => {
+      const label = `decision-${++decisions}`;
+      if (decision.choice === 'approve') {
+        approvedBy.push(decision.userId);
+        if (approvedBy.length >= request.requiredApprovals) outcome = { outcome: 'approved', by: decision.userId, at: decision.clickedAt, approvers: [...approvedBy] };
       } else {
-        outcome = { outcome: input.choice === 'reject' ? 'rejected' : 'escalated', by: input.userId, at: input.clickedAt };
+        outcome = { outcome: decision.choice === 'reject' ? 'rejected' : 'escalated', by: decision.userId, at: decision.clickedAt };
       }
-      await recordAudit(label, {
-        source: input.source ?? 'button',
-        action: 'decide',
-        actorId: input.userId,
-        actorName: input.userName,
-        channelId: request.thread.channel,
-        decision: input.choice,
-        text: input.comment,
-        incidentNumber: request.incidentNumber,
-        result: 'accepted',
-        reason: `evidence ${current.evidenceHash}`,
-      });
-      const who = `${input.userName ?? input.userId} (Slack ${input.userId})${input.clickedAt ? ` at ${input.clickedAt}` : ''}`;
-      await decisionRecord(label, `${input.choice === 'approve' ? `approval ${approvedBy.length} of ${required}` : input.choice} by ${who}`, input.comment);
-      return { choice: input.choice };
+      const who = `${decision.userName ?? decision.userId} (Slack ${decision.userId})${decision.clickedAt ? ` at ${decision.clickedAt}` : ''}`;
+      const what = decision.choice === 'approve' ? `approval ${approvedBy.length} of ${request.requiredApprovals}` : decision.choice;
+      await Promise.all([
+        recordAudit(label, {
+          source: decision.source ?? 'button',
+          action: 'decide',
+          actorId: decision.userId,
+          actorName: decision.userName,
+          channelId: request.thread.channel,
+          decision: decision.choice,
+          text: decision.comment,
+          incidentNumber: request.incidentNumber,
+          result: 'accepted',
+          reason: `evidence ${request.evidenceHash}`,
+        }),
+        decisionRecord(label, `${what} by ${who}`, decision.comment),
+      ]);
+      return { choice: decision.choice };
     },
-    {
-      validator: (input: DecisionInput) => {
-        if (outcome) {
-          throw refuse(
-            outcome.outcome === 'expired' || outcome.outcome === 'withdrawn'
-              ? `This decision is closed (${outcome.outcome}).`
-              : `Already decided: ${outcome.outcome} by <@${outcome.by}>.`,
-          );
-        }
-        if (input.evidenceHash && input.evidenceHash !== current.evidenceHash) {
-          throw refuse('This request was superseded by new evidence; decide on the new message in the thread.');
-        }
-        if (!mayDecide(input)) throw refuse(`Only the approvers for ${request.incidentNumber} can decide; you are not one of them.`);
-        if (!request.choices.includes(input.choice)) throw refuse(`"${input.choice}" is not a choice here.`);
-        if (input.choice === 'approve' && input.userId === request.requester && !request.requesterMayApprove) {
-          throw refuse('You asked for this; someone else has to approve it.');
-        }
-        if (input.choice === 'approve' && approvedBy.includes(input.userId)) {
-          throw refuse(`You already approved; ${required - approvedBy.length} more approval(s) needed from someone else.`);
-        }
-      },
-    },
+    { validator: (decision: DecisionInput) => refusalOf(request, outcome, approvedBy, decision) },
   );
-  setHandler(withdrawApprovalSignal, (reason) => {
-    outcome ??= { outcome: 'withdrawn', reason };
-  });
-  setHandler(evidenceChangedSignal, (evidence) => {
-    if (!outcome) newEvidence = evidence;
-  });
+  setHandler(withdrawApprovalSignal, (reason) => void (outcome ??= { outcome: 'withdrawn', reason }));
+  setHandler(supersedeApprovalSignal, (reason) => void (outcome ??= { outcome: 'superseded', reason }));
   setHandler(approvalStatusQuery, () => ({
-    evidenceHash: current.evidenceHash ?? '',
+    evidenceHash: request.evidenceHash ?? '',
     preview: request.preview,
     approvers: request.approvers,
-    requiredApprovals: required,
+    requiredApprovals: request.requiredApprovals,
     approvedBy: [...approvedBy],
     outcome: outcome?.outcome,
   }));
 
-  setCurrentDetails(`Waiting for ${required} of the approvers on **${request.incidentNumber}**.`);
-  let messageTs = await slack.postApprovalRequest(current, workflowId);
+  setCurrentDetails(`Waiting for ${request.requiredApprovals} of the approvers on **${request.incidentNumber}**.`);
+  const messageTs = await slack.postApprovalRequest(request, workflowId);
 
   // Time is counted in timers, not read from a clock: each wait is a durable timer in history.
   let waited = 0;
   let shownApprovals = 0;
-  let superseded = 0;
   while (!outcome && waited < request.expiryMs) {
     const wait = Math.min(request.expiryMs - waited, request.reminderIntervalMs);
-    const changed = await condition(() => outcome !== undefined || approvedBy.length !== shownApprovals || newEvidence !== undefined, wait, {
-      summary: waited + wait >= request.expiryMs ? 'expiry' : 'reminder',
-    });
+    const changed = await condition(() => outcome !== undefined || approvedBy.length !== shownApprovals, wait, { summary: waited + wait >= request.expiryMs ? 'expiry' : 'reminder' });
     if (changed) {
-      if (!outcome && newEvidence !== undefined) {
-        const evidence = newEvidence;
-        newEvidence = undefined;
-        const hash = evidenceHashOf(request.question, evidence);
-        if (hash !== current.evidenceHash) {
-          superseded++;
-          await slack.closeApprovalRequest(current, workflowId, messageTs, { outcome: 'withdrawn', reason: 'superseded by new findings' });
-          await decisionRecord(`superseded-${superseded}`, `superseded by new evidence (sha256 ${hash}) before a decision`);
-          await recordAudit(`superseded-${superseded}`, { source: 'workflow', action: 'approval-superseded', incidentNumber: request.incidentNumber, result: 'superseded', reason: `evidence ${current.evidenceHash} → ${hash}` });
-          // Approvals were given to the old evidence; the new one needs its own.
-          approvedBy = [];
-          shownApprovals = 0;
-          current = { ...current, evidence, evidenceHash: hash };
-          messageTs = await slack.postApprovalRequest(current, workflowId);
-        }
-      } else if (!outcome && approvedBy.length !== shownApprovals) {
-        shownApprovals = approvedBy.length;
-        await slack.refreshApprovalRequest(current, workflowId, messageTs, [...approvedBy]);
-      }
+      if (outcome) break;
+      shownApprovals = approvedBy.length;
+      await slack.refreshApprovalRequest(request, workflowId, messageTs, [...approvedBy]);
       continue;
     }
     waited += wait;
@@ -155,22 +96,26 @@ export async function humanApproval(request: ApprovalRequest): Promise<ApprovalO
       await slack.postThreadNote(request.thread, `${mention}:bell: Reminder: ${request.incidentNumber} is still waiting for a decision.`);
     }
   }
-  outcome ??= { outcome: 'expired' };
+  const decided: ApprovalOutcome = outcome ?? { outcome: 'expired' };
+  outcome = decided;
 
-  setCurrentDetails(`**${request.incidentNumber}**: ${outcome.outcome}.`);
-  await slack.closeApprovalRequest(current, workflowId, messageTs, outcome);
-  if (outcome.outcome === 'expired' || outcome.outcome === 'withdrawn') {
-    await decisionRecord('outcome', outcome.outcome === 'expired' ? 'expired without a decision; nothing was approved' : `withdrawn: ${outcome.reason}`);
-  }
-  await recordAudit('outcome', {
-    source: 'workflow',
-    action: 'approval-outcome',
-    incidentNumber: request.incidentNumber,
-    decision: outcome.outcome,
-    actorId: 'by' in outcome ? outcome.by : undefined,
-    result: outcome.outcome,
-    reason: `evidence ${current.evidenceHash}`,
-  });
+  setCurrentDetails(`**${request.incidentNumber}**: ${decided.outcome}.`);
+  const closing: Promise<void>[] = [slack.closeApprovalRequest(request, workflowId, messageTs, decided)];
+  if (decided.outcome === 'expired') closing.push(decisionRecord('outcome', 'expired without a decision; nothing was approved'));
+  if (decided.outcome === 'withdrawn') closing.push(decisionRecord('outcome', `withdrawn: ${decided.reason}`));
+  if (decided.outcome === 'superseded') closing.push(decisionRecord('outcome', `superseded by new evidence (${decided.reason}) before a decision; asked again as a new request`));
+  closing.push(
+    recordAudit('outcome', {
+      source: 'workflow',
+      action: decided.outcome === 'superseded' ? 'approval-superseded' : 'approval-outcome',
+      incidentNumber: request.incidentNumber,
+      decision: decided.outcome,
+      actorId: 'by' in decided ? decided.by : undefined,
+      result: decided.outcome,
+      reason: `evidence ${request.evidenceHash}`,
+    }),
+  );
+  await Promise.all(closing);
   await condition(allHandlersFinished);
-  return outcome;
+  return decided;
 }

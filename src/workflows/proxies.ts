@@ -4,13 +4,13 @@ import type { Activities } from '../activities';
 /**
  * The only proxyActivities calls. External calls keep short start-to-close timeouts so work resumes quickly after
  * a worker dies (DESIGN.md §3); the client-side HTTP timeout (10 s by default) fires first, and the retry policy
- * bounds how long a flapping system can hold an incident. Slack, ServiceNow and agent calls heartbeat while slow
- * (src/activities/heartbeat.ts), so a dead worker's call is retried after the heartbeat timeout, not 15 s.
+ * bounds how long a flapping system can hold an incident. Slack, ServiceNow and agent calls heartbeat while slow,
+ * so a dead worker's call is retried after the heartbeat timeout, not 15 s.
  */
 const HEARTBEAT_TIMEOUT = '5s';
 
 export const servicenow = proxyActivities<
-  Pick<Activities, 'findIncident' | 'readIncident' | 'readIncidentSnapshot' | 'createIncident' | 'addWorkNoteOnce' | 'resolveIncident' | 'addWorkNote' | 'listRecentlyUpdatedIncidents'>
+  Pick<Activities, 'findIncident' | 'readIncidentSnapshot' | 'createIncident' | 'addWorkNoteOnce' | 'resolveIncident' | 'listRecentlyUpdatedIncidents'>
 >({
   summary: 'ServiceNow Table API',
   startToCloseTimeout: '15s',
@@ -57,8 +57,6 @@ const AUDIT_OPTIONS = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 } as const;
 
-export const settings = proxyActivities<Pick<Activities, 'getInvestigationSettings'>>(SETTINGS_OPTIONS);
-
 export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf'>>({
   summary: 'Other OpsLoop workflows (Temporal client)',
   startToCloseTimeout: '30s',
@@ -67,12 +65,11 @@ export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' 
 });
 
 /**
- * Local twins of the settings and audit activities: quick, local work that needs no task-queue round trip and
- * leaves one marker event in history instead of three activity events and a workflow task (issue 7, F3).
+ * Settings and audit rows are quick, local work: as local activities they need no task-queue round trip and leave one
+ * marker event in history instead of three activity events and a workflow task.
  */
 export const localSettings = proxyLocalActivities<Pick<Activities, 'getInvestigationSettings'>>(SETTINGS_OPTIONS);
 export const localAudit = proxyLocalActivities<Pick<Activities, 'recordAudit'>>(AUDIT_OPTIONS);
-export const audit = proxyActivities<Pick<Activities, 'recordAudit'>>(AUDIT_OPTIONS);
 
 export const runbook = proxyActivities<Pick<Activities, 'notify' | 'checkProposal'>>({
   summary: 'Runbook catalog and notifications',

@@ -1,32 +1,15 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  log,
-  patched,
-  setCurrentDetails,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { IncidentState, incidentStateLabel, isFinishedState } from '../contracts/incident-state';
-import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
-import { IncidentNumber, IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
 import { resolutionRequestedSignal, resolutionStageQuery } from '../contracts/messages';
+import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
+import { IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
 import { recordAudit } from './audit-trail';
 import { servicenow, slack } from './proxies';
-
-/**
- * Fewer ServiceNow calls (issue 7): no lookup by number when the caller knows the sys_id, and the PATCH answer
- * verifies the state instead of a second read. Older histories replay with the lookup and the read.
- */
-const LEAN_PATCH = 'resolution-lean-v1';
+import { upsertChanged } from './search-attributes';
 
 const who = (r: ResolutionRequest | undefined): string => (r ? `<@${r.slackUserId}>` : 'OpsLoop');
-const whoPlain = (r: ResolutionRequest | undefined): string =>
-  r ? `${r.slackUserName ?? r.slackUserId} (Slack ${r.slackUserId})` : 'OpsLoop';
+const whoPlain = (r: ResolutionRequest | undefined): string => (r ? `${r.slackUserName ?? r.slackUserId} (Slack ${r.slackUserId})` : 'OpsLoop');
 
 /** The message a person can act on, from whatever an activity failure carried. */
 function reasonOf(err: unknown): string {
@@ -34,8 +17,15 @@ function reasonOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+function closeNotesFor(input: ResolutionInput, resolver: ResolutionRequest | undefined): string {
+  if (input.closeNotes) return input.closeNotes;
+  const by = `Resolved through OpsLoop by ${whoPlain(resolver)}.`;
+  return resolver?.closeNotes ? `${resolver.closeNotes}\n(${by})` : by;
+}
+
 /**
- * Resolves one ServiceNow incident: read → resolve (idempotent) → verify → tell everyone who asked.
+ * Resolves one ServiceNow incident: find it (unless the caller knows its sys_id) → resolve (idempotent; the PATCH
+ * answer is the record after ServiceNow's before-rules ran, so it verifies the state) → tell everyone who asked.
  * Requests that arrive while it runs (signalWithStart on the same id) join it instead of resolving twice.
  */
 export async function resolution(input: ResolutionInput): Promise<ResolutionOutcome> {
@@ -50,17 +40,13 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
   });
   setHandler(resolutionStageQuery, () => stage);
 
-  const lean = patched(LEAN_PATCH);
   const enterStage = (next: OpsStageValue, details: string, extra: SearchAttributeUpdatePair[] = []) => {
     stage = next;
-    upsertSearchAttributes([...extra, { key: OpsStage, value: next }]);
+    upsertChanged([...extra, { key: OpsStage, value: next }]);
     setCurrentDetails(`**${incidentNumber}** · ${next}\n\n${details}`);
   };
 
-  /**
-   * Replies to every requester not yet told, including those who joined while we were replying. Replies go out in
-   * parallel so one dead response_url cannot hold the others back.
-   */
+  /** Replies to every requester not yet told (also those who joined meanwhile), in parallel so one dead URL holds none back. */
   const notifyRequesters = async (text: string, responseType: 'ephemeral' | 'in_channel') => {
     while (notified < requesters.length) {
       const batch = requesters.slice(notified);
@@ -80,63 +66,45 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
   };
 
   /** One audit row per person who asked (however they asked), with the outcome they were given. */
-  const auditRequests = async (result: string, reason?: string) => {
-    for (const [i, r] of requesters.entries()) {
-      await recordAudit(`request-${i}`, {
-        source: r.source ?? 'slash-command',
-        action: 'resolve',
-        actorId: r.slackUserId,
-        actorName: r.slackUserName,
-        channelId: r.channelId,
-        text: r.text,
-        incidentNumber,
-        result,
-        reason,
-      });
-    }
-  };
+  const auditRequests = (result: string, reason?: string) =>
+    Promise.all(
+      requesters.map((r, i) =>
+        recordAudit(`request-${i}`, { source: r.source ?? 'slash-command', action: 'resolve', actorId: r.slackUserId, actorName: r.slackUserName, channelId: r.channelId, text: r.text, incidentNumber, result, reason }),
+      ),
+    );
 
-  if (lean) {
-    const priority: SearchAttributeUpdatePair[] = input.priority ? [{ key: IncidentPriority, value: input.priority }] : [];
-    enterStage('resolving', `Resolution requested by ${who(requesters[0])}.`, [{ key: IncidentNumber, value: incidentNumber }, ...priority]);
-  } else {
-    upsertSearchAttributes([{ key: IncidentNumber, value: incidentNumber }]);
-    enterStage('resolving', `Resolution requested by ${who(requesters[0])}.`);
-  }
+  // Whoever starts a Resolution sets IncidentNumber; a priority the caller knows is recorded with the first stage.
+  enterStage('resolving', `Resolution requested by ${who(requesters[0])}.`, input.priority ? [{ key: IncidentPriority, value: input.priority }] : []);
 
   let outcome: ResolutionOutcome;
   try {
-    // resolveIncident reads the state before it writes, so with a known sys_id no lookup is needed first.
-    const lookup = lean && input.sysId ? undefined : await servicenow.findIncident(incidentNumber);
-    if (lookup?.priority) upsertSearchAttributes([{ key: IncidentPriority, value: lookup.priority }]);
+    const lookup = input.sysId ? undefined : await servicenow.findIncident(incidentNumber);
+    if (lookup?.priority) upsertChanged([{ key: IncidentPriority, value: lookup.priority }]);
     const sysId = lookup?.sys_id ?? input.sysId ?? '';
     const resolver = requesters[0];
-    const result = lookup && isFinishedState(lookup.state)
-      ? { changed: false, incident: lookup }
-      : await servicenow.resolveIncident({
-          sysId,
-          closeCode: resolver?.closeCode ?? input.closeCode,
-          closeNotes: input.closeNotes ?? (resolver?.closeNotes ? `${resolver.closeNotes}\n(Resolved through OpsLoop by ${whoPlain(resolver)}.)` : `Resolved through OpsLoop by ${whoPlain(resolver)}.`),
-          workNote: `OpsLoop: resolved from Slack by ${whoPlain(resolver)} (workflow ${workflowInfo().workflowId}).`,
-        });
+    const result =
+      lookup && isFinishedState(lookup.state)
+        ? { changed: false, incident: lookup }
+        : await servicenow.resolveIncident({
+            sysId,
+            closeCode: resolver?.closeCode ?? input.closeCode,
+            closeNotes: closeNotesFor(input, resolver),
+            workNote: `OpsLoop: resolved from Slack by ${whoPlain(resolver)} (workflow ${workflowInfo().workflowId}).`,
+          });
     if (!result.changed) {
       outcome = { status: 'already-finished', incidentNumber, state: result.incident.state };
+    } else if (result.incident.state !== IncidentState.Resolved && !isFinishedState(result.incident.state)) {
+      throw ApplicationFailure.nonRetryable(
+        `ServiceNow accepted the change but ${incidentNumber} is ${incidentStateLabel(result.incident.state)}; a business rule may have reverted it.`,
+        'ResolutionNotVerified',
+      );
     } else {
-      // The PATCH answer is the record after ServiceNow's before-rules ran; older runs read it once more.
-      const after = lean ? result.incident : await servicenow.readIncident(sysId);
-      if (after.state !== IncidentState.Resolved && !isFinishedState(after.state)) {
-        throw ApplicationFailure.nonRetryable(
-          `ServiceNow accepted the change but ${incidentNumber} is ${incidentStateLabel(after.state)}; a business rule may have reverted it.`,
-          'ResolutionNotVerified',
-        );
-      }
       outcome = { status: 'resolved', incidentNumber, sysId, resolvedBy: resolver?.slackUserId ?? 'opsloop' };
     }
   } catch (err) {
     const reason = reasonOf(err);
     enterStage('failed', reason);
-    await notifyRequesters(`:x: Could not resolve ${incidentNumber}: ${reason}`, 'ephemeral');
-    await auditRequests('failed', reason);
+    await Promise.all([notifyRequesters(`:x: Could not resolve ${incidentNumber}: ${reason}`, 'ephemeral'), auditRequests('failed', reason)]);
     await condition(allHandlersFinished);
     throw ApplicationFailure.nonRetryable(reason, 'ResolutionFailed');
   }
@@ -146,10 +114,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
     await notifyRequesters(`:white_check_mark: ${incidentNumber} resolved by ${who(requesters[0])}.`, 'in_channel');
   } else {
     enterStage('resolved', `Already ${incidentStateLabel(outcome.state)} in ServiceNow; nothing changed.`);
-    await notifyRequesters(
-      `${incidentNumber} is already ${incidentStateLabel(outcome.state)} in ServiceNow; nothing was changed.`,
-      'ephemeral',
-    );
+    await notifyRequesters(`${incidentNumber} is already ${incidentStateLabel(outcome.state)} in ServiceNow; nothing was changed.`, 'ephemeral');
   }
   await auditRequests(outcome.status);
   await condition(allHandlersFinished);

@@ -12,7 +12,8 @@ import {
 import type { Activities } from '../activities';
 import type { ApprovalOutcome } from '../contracts/decision';
 import type { ActionResult, ExecutionPlan, RunbookActionInput } from '../contracts/runbook';
-import { OpsStage } from '../contracts/search-attributes';
+import { OpsStage, type OpsStageValue } from '../contracts/search-attributes';
+import { runbookApprovalWorkflowId } from '../contracts/workflow-ids';
 import { recordAudit } from './audit-trail';
 import { humanApproval } from './human-approval';
 import { cancelRequestedSignal } from '../contracts/messages';
@@ -46,7 +47,7 @@ export async function runbookAction(input: RunbookActionInput): Promise<RunbookO
   setHandler(cancelRequestedSignal, (user) => {
     cancelledBy ??= user;
   });
-  const stage = (s: string) => {
+  const stage = (s: OpsStageValue) => {
     upsertSearchAttributes([{ key: OpsStage, value: s }]);
     setCurrentDetails(`${label}: ${s}`);
   };
@@ -79,7 +80,7 @@ export async function runbookAction(input: RunbookActionInput): Promise<RunbookO
       if (input.approval.level !== 'none') {
         stage('awaiting-decision');
         const approval = await startChild(humanApproval, {
-          workflowId: `${workflowId}/approval`,
+          workflowId: runbookApprovalWorkflowId(workflowId),
           args: [
             {
               incidentNumber: input.incidentNumber ?? label,

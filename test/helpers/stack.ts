@@ -6,7 +6,7 @@ import { createActivities } from '../../src/activities';
 import { createApp } from '../../src/api/app';
 import { createResponder } from '../../src/api/respond';
 import { createDevOpsAgentInvestigator } from '../../src/clients/agent/devops-agent';
-import type { InvestigationSettings } from '../../src/contracts/investigation';
+import type { WorkerSettings } from '../../src/contracts/investigation';
 import type { AuditStore } from '../../src/audit/audit-store';
 import { createJsonlAuditStore } from '../../src/audit/jsonl-store';
 import { createApiSlack } from '../../src/api/slack/slack-web';
@@ -62,7 +62,7 @@ export interface Stack {
   serviceNowWebhookSecret: string;
   /** The secret an agent signs its findings callbacks with. */
   agentCallbackSecret: string;
-  settings: InvestigationSettings;
+  settings: WorkerSettings;
   policy: PolicyStore;
   audit: AuditStore;
   client: Client;
@@ -76,7 +76,7 @@ export interface StackOptions {
   /** Replace the gateway (e.g. one whose Temporal is unreachable). */
   gateway?: (client: Client, taskQueue: string) => WorkflowGateway;
   serviceNowPassword?: string;
-  settings?: Partial<InvestigationSettings>;
+  settings?: Partial<WorkerSettings>;
   /** How long the fake agent "investigates". */
   agentDelayMs?: number;
   policy?: Policy;
@@ -121,7 +121,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const slack = await startFakeSlack({ botToken });
   // Workflow ids are incident numbers and the dev server is shared: every stack counts from its own range.
   const servicenow = await startFakeServiceNow({ ...snCredentials, firstNumber: 1_000_000 + Math.floor(Math.random() * 8_000_000) });
-  const settings: InvestigationSettings = {
+  const settings: WorkerSettings = {
     slackChannel: 'C0INCIDENTS',
     serviceNowUrl: servicenow.url,
     webUiNamespaceUrl: 'http://localhost:8233/namespaces/default',

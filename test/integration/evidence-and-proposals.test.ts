@@ -1,5 +1,5 @@
 import { webhookSignature } from '../../src/api/webhook-signature';
-import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
+import { approvalWorkflowId, incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import type { Catalog } from '../../src/runbook/catalog-schema';
 import { sendSlashCommand } from '../../src/sandbox/slack-requests';
 import { buttonsOf, click, decisionMessage, rootMessages, threadReplies } from '../helpers/incident-loop';
@@ -83,7 +83,8 @@ describe('evidence-bound approvals and agent-proposed remediation', () => {
     const audit = await stack.audit.list({ incidentNumber: number });
     expect(audit.filter((r) => r.action === 'approval-superseded')).toHaveLength(1);
     await recordHistory(stack.client, incidentWorkflowId(number), 'incident-evidence-superseded');
-    await recordHistory(stack.client, `${incidentWorkflowId(number)}/approval/1`, 'approval-superseded-then-approved');
+    await recordHistory(stack.client, approvalWorkflowId(number, 1), 'approval-superseded');
+    await recordHistory(stack.client, approvalWorkflowId(number, 2), 'approval-approved-after-supersede');
   });
 
   it('runs an agent-proposed catalog action once after approval, then resolves with its outcome; Preview runs nothing', async () => {

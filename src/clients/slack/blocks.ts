@@ -1,6 +1,9 @@
 import type { KnownBlock } from '@slack/web-api';
 import { DECISION_ACTION_PREFIX, PREVIEW_ACTION, type ApprovalOutcome, type ApprovalRequest, type DecisionChoice } from '../../contracts/decision';
+import type { IncidentView } from '../../contracts/investigation';
 import type { SlackMessage } from './client';
+
+export type { IncidentView };
 
 /**
  * Escapes text from outside OpsLoop (ticket fields, findings) for Slack mrkdwn: `<!channel>` must not ping a channel
@@ -27,18 +30,6 @@ const STAGE_LABEL: Record<string, string> = {
   expired: ':alarm_clock: Decision expired',
   failed: ':x: Failed',
 };
-
-export interface IncidentView {
-  number: string;
-  priority: string;
-  shortDescription: string;
-  assignmentGroup: string;
-  cmdbCi: string;
-  stage: string;
-  detail?: string;
-  incidentUrl: string;
-  runUrl: string;
-}
 
 /** The root of an incident's thread; updated in place as the stage changes. */
 export function incidentRootMessage(v: IncidentView): SlackMessage {
@@ -74,6 +65,8 @@ const OUTCOME_TEXT = (o: ApprovalOutcome): string => {
       return ':alarm_clock: Expired without a decision; nothing was approved.';
     case 'withdrawn':
       return `:leftwards_arrow_with_hook: Withdrawn: ${o.reason}`;
+    case 'superseded':
+      return `:leftwards_arrow_with_hook: Withdrawn: superseded by ${o.reason}; decide on the new request below.`;
   }
 };
 
@@ -101,8 +94,8 @@ export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string
           ? [{ type: 'button' as const, action_id: PREVIEW_ACTION, text: { type: 'plain_text' as const, text: 'Preview' }, value: approvalWorkflowId }]
           : [])],
     });
-    const who = [...req.approvers.filter((u) => u !== '*').map((u) => `<@${u}>`), ...(req.approverGroups ?? []).map((g) => `<!subteam^${g}>`)];
-    const needed = req.requiredApprovals ?? 1;
+    const who = [...req.approvers.filter((u) => u !== '*').map((u) => `<@${u}>`), ...req.approverGroups.map((g) => `<!subteam^${g}>`)];
+    const needed = req.requiredApprovals;
     const progress = needed > 1 ? ` · ${approvedBy.length} of ${needed} approvals${approvedBy.length ? `: ${approvedBy.map((u) => `<@${u}>`).join(', ')}` : ''}` : '';
     const hash = req.evidenceHash ? ` · evidence ${req.evidenceHash.slice(0, 12)}` : '';
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approvers: ${who.join(', ') || (req.approvers.includes('*') ? 'anyone' : 'nobody is configured')}${progress}${hash}` }] });

@@ -32,6 +32,7 @@ describe('Block Kit builders', () => {
       evidence: 'x',
       choices: ['approve', 'reject'] as ('approve' | 'reject')[],
       approvers: ['U1', 'U2'],
+      approverGroups: [],
       requiredApprovals: 2,
       thread: { channel: 'C1', ts: '1.1' },
       reminderIntervalMs: 1,

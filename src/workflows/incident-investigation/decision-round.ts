@@ -1,0 +1,117 @@
+import { condition, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import type { ApprovalOutcome, ApprovalRequest } from '../../contracts/decision';
+import { incidentStateLabel } from '../../contracts/incident-state';
+import { supersedeApprovalSignal, withdrawApprovalSignal } from '../../contracts/messages';
+import type { CheckedProposal } from '../../contracts/runbook';
+import type { Findings } from '../../contracts/schemas/findings';
+import { IncidentNumber, OpsStage } from '../../contracts/search-attributes';
+import { approvalWorkflowId } from '../../contracts/workflow-ids';
+import { humanApproval } from '../human-approval';
+import { runbook, slack } from '../proxies';
+import { decisionRequestOf, sameRequest } from './evidence';
+import { reasonOf } from './thread';
+import type { InvestigationState } from './state';
+
+/** Escalation asks again with the same approvers; this bounds how often. */
+const MAX_ESCALATIONS = 2;
+
+export type Decision =
+  | { outcome: 'approved'; by: string; proposal?: Extract<CheckedProposal, { valid: true }> }
+  | { outcome: 'rejected'; by: string }
+  | { outcome: 'expired' | 'withdrawn' }
+  | { outcome: 'failed'; reason: string };
+
+/** The proposal of the current findings, checked against the catalog by the worker once per findings received. */
+function proposalChecker(state: InvestigationState) {
+  let checkedFor: Findings | undefined | null = null;
+  let proposal: CheckedProposal | undefined;
+  return {
+    stale: () => checkedFor !== state.findings,
+    async current(): Promise<CheckedProposal | undefined> {
+      while (checkedFor !== state.findings) {
+        const findings = state.findings;
+        proposal = findings?.proposedAction ? await runbook.checkProposal(findings.proposedAction) : undefined;
+        checkedFor = findings;
+      }
+      return proposal;
+    },
+  };
+}
+
+type Pending = { outcome?: ApprovalOutcome; error?: unknown };
+
+/** Waits for the request's outcome; supersedes it when what it asks changed, withdraws it when the incident finished. */
+async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<typeof humanApproval>, asked: ApprovalRequest, proposals: ReturnType<typeof proposalChecker>, build: (p: CheckedProposal | undefined) => ApprovalRequest) {
+  const pending: Pending = {};
+  void child.result().then(
+    (o) => (pending.outcome = o),
+    (err: unknown) => (pending.error = err ?? 'unknown failure'),
+  );
+  const settled = () => pending.outcome !== undefined || pending.error !== undefined;
+  let proposal = await proposals.current();
+  const changed = () => proposals.stale() || !sameRequest(build(proposal), asked);
+  while (!settled()) {
+    await condition(() => settled() || state.finishedElsewhere() || changed());
+    if (settled()) break;
+    if (state.finishedElsewhere()) {
+      await child.signal(withdrawApprovalSignal, `${state.number} was ${incidentStateLabel(state.incident.state)} in ServiceNow.`);
+    } else {
+      const byFindings = proposals.stale();
+      proposal = await proposals.current();
+      if (sameRequest(build(proposal), asked)) continue;
+      await child.signal(supersedeApprovalSignal, byFindings ? 'new findings' : 'a change to the incident in ServiceNow');
+    }
+    await condition(settled);
+  }
+  return pending;
+}
+
+/**
+ * Puts the decision in front of the approvers and returns it. Every request is built from scratch from what is known
+ * now (question, evidence, preview and the approval rule of the incident and of the proposed action); when any of it
+ * changes while pending, the request is superseded and a new one is asked. An approval therefore always carries the
+ * proposal its approvers saw, under that proposal's own rule.
+ */
+export async function askForDecision(state: InvestigationState): Promise<Decision> {
+  const proposals = proposalChecker(state);
+  let escalations = 0;
+  for (let n = 1; ; n++) {
+    if (state.finishedElsewhere()) return { outcome: 'withdrawn' };
+    const proposal = await proposals.current();
+    const build = (p: CheckedProposal | undefined) =>
+      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requestedBy, mayEscalate: escalations < MAX_ESCALATIONS });
+    const request = build(proposal);
+    if (state.stage !== 'awaiting-decision') {
+      await state.enterStage('awaiting-decision', state.findings ? 'Findings posted; waiting for an approver.' : 'Waiting for an approver (no findings).');
+    }
+    const workflowId = approvalWorkflowId(state.number, n);
+    const child = await startChild(humanApproval, {
+      workflowId,
+      args: [request],
+      staticSummary: `${state.number} · P${state.incident.priority} · decision ${n}`,
+      typedSearchAttributes: [
+        { key: IncidentNumber, value: state.number },
+        { key: OpsStage, value: 'awaiting-decision' },
+      ],
+    });
+    state.pendingApproval = { workflowId, approvers: request.approvers, requiredApprovals: request.requiredApprovals };
+    const { outcome, error } = await outcomeOf(state, child, request, proposals, build);
+    state.pendingApproval = undefined;
+    if (error !== undefined || !outcome) return { outcome: 'failed', reason: `The decision request failed: ${reasonOf(error)}` };
+    switch (outcome.outcome) {
+      case 'superseded':
+        continue;
+      case 'escalated':
+        escalations++;
+        await slack.postThreadNote(state.thread, `${state.settings.escalationTarget ?? ''} :arrow_double_up: <@${outcome.by}> escalated ${state.number}.`.trim());
+        continue;
+      case 'approved':
+        return { outcome: 'approved', by: outcome.by, proposal: proposal?.valid ? proposal : undefined };
+      case 'rejected':
+        return { outcome: 'rejected', by: outcome.by };
+      case 'expired':
+      case 'withdrawn':
+        return { outcome: outcome.outcome };
+    }
+  }
+}

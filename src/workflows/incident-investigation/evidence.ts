@@ -1,0 +1,72 @@
+// Pure functions of what the investigation knows: what a person is shown and asked, and what the ticket is told.
+import type { ApprovalRequest, DecisionChoice } from '../../contracts/decision';
+import type { IncidentSnapshot, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
+import type { CheckedProposal } from '../../contracts/runbook';
+import type { Findings } from '../../contracts/schemas/findings';
+
+const APPROVAL_LEVEL_COUNT = { none: 1, one: 1, two: 2 } as const;
+
+/** The Markdown shown with a decision request: the incident, the findings (or their absence) and any proposal. */
+export function evidenceOf(incident: IncidentSnapshot, findings: Findings | undefined, proposal: CheckedProposal | undefined, findingsTimeoutMs: number): string {
+  const header = `*Incident:* P${incident.priority}${incident.cmdbCi ? ` · CI ${incident.cmdbCi}` : ''}`;
+  if (!findings) return `${header}\n\n_The investigator sent no findings within ${Math.round(findingsTimeoutMs / 60_000) || '<1'} min; decide without them._`;
+  const parts = [header, findings.summary && `*Findings* (${findings.source})\n${findings.summary}`];
+  if (findings.rootCause) parts.push(`*Likely cause*\n${findings.rootCause}`);
+  if (findings.recommendation) parts.push(`*Recommendation*\n${findings.recommendation}`);
+  if (findings.status !== 'completed') parts.push(`_Investigation ${findings.status}._`);
+  if (proposal?.valid) parts.push(`*Proposed:* \`${proposal.label}\` (will execute ${proposal.preview})`);
+  else if (proposal) parts.push(`*Proposed (shown as text only; it cannot be run from here: ${proposal.reason}):* \`${proposal.label}\``);
+  return parts.filter(Boolean).join('\n\n');
+}
+
+/** Distinct approvals needed: the stricter of the incident's rule and the proposed action's own. */
+export const requiredApprovalsFor = (settings: InvestigationSettings, proposal: CheckedProposal | undefined): number =>
+  Math.max(settings.requiredApprovals, proposal?.valid ? APPROVAL_LEVEL_COUNT[proposal.approval] : 1);
+
+export interface DecisionContext {
+  incident: IncidentSnapshot;
+  findings: Findings | undefined;
+  proposal: CheckedProposal | undefined;
+  settings: InvestigationSettings;
+  thread: ThreadRef;
+  requester: string | undefined;
+  /** Whether the request may still be escalated (escalations are bounded). */
+  mayEscalate: boolean;
+}
+
+/** A decision request built from scratch from what is known now: nothing is carried over from an earlier request. */
+export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
+  const runsAction = c.proposal?.valid === true;
+  const choices: DecisionChoice[] = c.mayEscalate ? ['approve', 'reject', 'escalate'] : ['approve', 'reject'];
+  return {
+    incidentNumber: c.incident.number,
+    question: runsAction ? `Run the proposed action, then resolve ${c.incident.number}?` : `Resolve ${c.incident.number} in ServiceNow?`,
+    evidence: evidenceOf(c.incident, c.findings, c.proposal, c.settings.findingsTimeoutMs),
+    sysId: c.incident.sysId,
+    preview: c.proposal?.valid ? c.proposal.preview : undefined,
+    choices,
+    approvers: c.settings.approvers,
+    approverGroups: c.settings.approverGroups,
+    requiredApprovals: requiredApprovalsFor(c.settings, c.proposal),
+    requester: c.requester,
+    requesterMayApprove: c.settings.requesterMayApprove,
+    thread: c.thread,
+    reminderIntervalMs: c.settings.reminderIntervalMs,
+    expiryMs: c.settings.expiryMs,
+    escalationTarget: c.settings.escalationTarget,
+  };
+}
+
+/** Two requests ask the same thing when the question, evidence, preview and rule are the same. */
+export const sameRequest = (a: ApprovalRequest, b: ApprovalRequest): boolean =>
+  a.question === b.question && a.evidence === b.evidence && a.preview === b.preview && a.requiredApprovals === b.requiredApprovals && a.choices.join() === b.choices.join();
+
+/** What the ticket's close notes say after an approval. */
+export function closeNotesOf(findings: Findings | undefined, approver: string, remediation?: string): string {
+  const lines = [`Resolved through OpsLoop after approval by Slack user ${approver}.`];
+  if (findings?.rootCause) lines.push(`Cause: ${findings.rootCause}`);
+  if (findings?.recommendation) lines.push(`Action: ${findings.recommendation}`);
+  if (findings?.summary) lines.push(`Findings (${findings.source}): ${findings.summary.slice(0, 2000)}`);
+  if (remediation) lines.push(remediation);
+  return lines.join('\n');
+}

@@ -1,0 +1,105 @@
+import { setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { isFinishedState } from '../../contracts/incident-state';
+import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
+import { findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
+import type { Findings } from '../../contracts/schemas/findings';
+import { IncidentPriority, OpsStage, type OpsStageValue } from '../../contracts/search-attributes';
+import { localSettings, slack } from '../proxies';
+import { upsertChanged } from '../search-attributes';
+
+export type PendingApproval = NonNullable<IncidentStatus['pendingApproval']>;
+
+/**
+ * What one investigation knows now — the incident as ServiceNow last reported it, the newest findings, its stage and
+ * its Slack thread — and the handlers that change it. Signals only record; the steps of the loop decide what to do.
+ */
+export class InvestigationState {
+  incident: IncidentSnapshot;
+  findings?: Findings;
+  stage: OpsStageValue = 'investigating';
+  private detail = '';
+  private openedThread?: ThreadRef;
+  private loadedSettings?: InvestigationSettings;
+  pendingApproval?: PendingApproval;
+
+  constructor(
+    incident: IncidentSnapshot,
+    readonly requestedBy?: string,
+  ) {
+    this.incident = incident;
+    setHandler(incidentUpdatedSignal, (update) => {
+      // Deliveries repeat and arrive out of order (Business Rules, the reconcile schedule): only newer versions count.
+      if (update.sysId === this.incident.sysId && update.sysModCount > this.incident.sysModCount) this.incident = update;
+    });
+    setHandler(findingsReceivedSignal, (received) => {
+      // Later findings replace earlier ones; a pending decision is then asked again on the new evidence.
+      if (JSON.stringify(this.findings) !== JSON.stringify(received)) this.findings = received;
+    });
+    setHandler(incidentStatusQuery, () => ({
+      incidentNumber: this.number,
+      stage: this.stage,
+      priority: this.incident.priority,
+      thread: this.openedThread,
+      hasFindings: this.findings !== undefined,
+      findingsSummary: this.findings?.summary.slice(0, 300),
+      pendingApproval: this.pendingApproval,
+    }));
+  }
+
+  get number(): string {
+    return this.incident.number;
+  }
+
+  /** The worker's settings and the policy's rule for this priority, read once (recorded, so replays see the same). */
+  async loadSettings(): Promise<void> {
+    this.loadedSettings = await localSettings.getInvestigationSettings(this.incident.priority);
+  }
+
+  get settings(): InvestigationSettings {
+    if (!this.loadedSettings) throw new Error('the investigation read its settings before loading them');
+    return this.loadedSettings;
+  }
+
+  get thread(): ThreadRef {
+    if (!this.openedThread) throw new Error('the investigation used its Slack thread before opening it');
+    return this.openedThread;
+  }
+
+  set thread(thread: ThreadRef) {
+    this.openedThread = thread;
+  }
+
+  finishedElsewhere(): boolean {
+    return isFinishedState(this.incident.state);
+  }
+
+  runUrl(settings: InvestigationSettings): string {
+    const { workflowId, runId } = workflowInfo();
+    return `${settings.webUiNamespaceUrl}/workflows/${encodeURIComponent(workflowId)}/${runId}`;
+  }
+
+  incidentUrl(settings: InvestigationSettings): string {
+    return `${settings.serviceNowUrl}/nav_to.do?uri=incident.do?sys_id=${this.incident.sysId}`;
+  }
+
+  /** The thread's root message as it should look now. */
+  view(settings: InvestigationSettings): IncidentView {
+    const { number, priority, shortDescription, assignmentGroup, cmdbCi } = this.incident;
+    return { number, priority, shortDescription, assignmentGroup, cmdbCi, stage: this.stage, detail: this.detail, incidentUrl: this.incidentUrl(settings), runUrl: this.runUrl(settings) };
+  }
+
+  /**
+   * Moves to a stage: search attributes (only what changed), the run's current details in the Web UI, and the
+   * thread's root message unless the caller says the thread already shows it.
+   */
+  async enterStage(next: OpsStageValue, detail: string, options: { updateSlack?: boolean } = {}): Promise<void> {
+    this.stage = next;
+    this.detail = detail;
+    upsertChanged([
+      { key: OpsStage, value: next },
+      { key: IncidentPriority, value: this.incident.priority },
+    ]);
+    setCurrentDetails(`**${this.number}** · P${this.incident.priority} · ${next}\n\n${detail}`);
+    if (this.openedThread && this.loadedSettings && (options.updateSlack ?? true)) await slack.updateIncidentRoot(this.openedThread, this.view(this.loadedSettings));
+  }
+}

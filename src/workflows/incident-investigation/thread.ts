@@ -1,0 +1,53 @@
+import { ActivityFailure, ChildWorkflowFailure, condition } from '@temporalio/workflow';
+import { SlackChannel } from '../../contracts/search-attributes';
+import { recordAudit } from '../audit-trail';
+import { agent, servicenow, slack } from '../proxies';
+import { upsertChanged } from '../search-attributes';
+import type { InvestigationState } from './state';
+
+/** The message a person can act on, from whatever a failure carried. */
+export const reasonOf = (err: unknown): string => {
+  if ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause) return reasonOf(err.cause);
+  return err instanceof Error ? err.message : String(err);
+};
+
+/** Opens the incident's Slack thread (audited), then notes it in the ticket while the investigator is asked. */
+export async function openThreadAndAskInvestigator(state: InvestigationState): Promise<void> {
+  const { settings, number } = state;
+  const [, posted] = await Promise.all([
+    recordAudit('opened', { source: state.requestedBy ? 'slash-command' : 'webhook', action: 'investigate', actorId: state.requestedBy, incidentNumber: number, result: 'accepted' }),
+    state.enterStage('investigating', 'Asking the investigator.').then(() => slack.postIncidentRoot(settings.slackChannel, state.view(settings))),
+  ]);
+  state.thread = { channel: posted.channel, ts: posted.ts };
+  upsertChanged([{ key: SlackChannel, value: posted.channel }]);
+  const opened = `OpsLoop opened a Slack thread for ${number}`;
+  await Promise.all([
+    // Once: a retry after a PATCH that landed (its answer lost to a crash) finds the note already written.
+    servicenow.addWorkNoteOnce(state.incident.sysId, opened, `${opened}: ${posted.permalink}`),
+    askInvestigator(state),
+  ]);
+}
+
+async function askInvestigator(state: InvestigationState): Promise<void> {
+  const { incident } = state;
+  try {
+    await agent.requestInvestigation({
+      incidentNumber: incident.number,
+      sysId: incident.sysId,
+      title: incident.shortDescription,
+      description: incident.description,
+      priority: incident.priority,
+      service: incident.cmdbCi || undefined,
+      incidentUrl: state.incidentUrl(state.settings),
+      action: 'created',
+    });
+  } catch (err) {
+    await slack.postThreadNote(state.thread, `:warning: Could not reach the investigator (${reasonOf(err)}); continuing without findings.`);
+  }
+}
+
+/** Waits for findings, the incident finishing elsewhere, or the deadline; says so in the thread when none came. */
+export async function waitForFindings(state: InvestigationState): Promise<void> {
+  const settled = await condition(() => state.findings !== undefined || state.finishedElsewhere(), state.settings.findingsTimeoutMs, { summary: 'findings' });
+  if (!settled) await slack.postThreadNote(state.thread, ':hourglass: No findings from the investigator in time; asking for a decision without them.');
+}
