@@ -1,44 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditStore } from '../audit/audit-store';
 import type { AuditEvent } from '../contracts/audit';
 import { authorize } from '../policy/authorize';
-import type { PolicyStore } from '../policy/policy-store';
 import { COMMANDS, type CommandName } from '../policy/schema';
 import { incidentModal, resolveModal } from './slack/modals';
-import type { ApiSlack } from './slack/slack-web';
 import { usageText, type Command } from './slack/command-text';
+import type { AuditStore } from '../audit/audit-store';
 import { DecisionRefusedError, UnknownActionError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
 import { runbookCommand } from './runbook-command';
-import type { Catalog } from '../runbook/catalog-schema';
+import type { CommandContext, CommandDeps, CommandReply } from './command-types';
 
-export interface CommandDeps {
-  gateway: WorkflowGateway;
-  /** The runbook catalog (empty without OPSLOOP_ACTIONS_FILE). */
-  catalog?: () => Catalog;
-  policy: PolicyStore;
-  audit: AuditStore;
-  groupsOf: (userId: string) => Promise<string[]>;
-  slack?: ApiSlack;
-}
-
-export interface CommandContext {
-  source: 'slash-command' | 'mention';
-  userId: string;
-  userName?: string;
-  channelId: string;
-  text: string;
-  responseUrl?: string;
-  triggerId?: string;
-  /** For mentions: the thread replies go to. */
-  thread?: { channel: string; ts: string };
-  eventId?: string;
-}
-
-/** What the caller sees now; `later` means a workflow will reply (resolution outcome, mention thread). */
-export interface CommandReply {
-  text: string;
-  denied?: boolean;
-}
+export type { CommandContext, CommandDeps, CommandReply };
 
 const commandName = (c: Command): CommandName | undefined => (c.kind === 'invalid' ? undefined : c.kind);
 

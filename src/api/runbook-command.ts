@@ -4,7 +4,7 @@ import { rolesOf } from '../policy/authorize';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { ParamError, parseParams, usageOf } from '../runbook/params';
 import { describePlan, planAction } from '../runbook/plan';
-import type { CommandContext, CommandDeps, CommandReply } from './commands';
+import type { CommandContext, CommandDeps, CommandReply } from './command-types';
 import type { Command } from './slack/command-text';
 
 const ROLE_OK = (held: string[], needed: string) => held.includes(needed) || held.includes('admin') || (needed === 'viewer' && held.length > 0);

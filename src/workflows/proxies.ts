@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
 /**
@@ -77,3 +77,6 @@ export const runbook = proxyActivities<Pick<Activities, 'notify' | 'checkProposa
   scheduleToCloseTimeout: '30m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
+
+/** A runbook action's executor: its timeout and retries depend on the action, so each run builds its own proxy. */
+export const actionExecutor = (options: ActivityOptions) => proxyActivities<Pick<Activities, 'executeAction'>>(options);

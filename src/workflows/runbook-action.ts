@@ -2,14 +2,12 @@ import {
   ActivityFailure,
   CancellationScope,
   isCancellation,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { ApprovalOutcome } from '../contracts/decision';
 import type { ActionResult, ExecutionPlan, RunbookActionInput } from '../contracts/runbook';
 import { OpsStage, type OpsStageValue } from '../contracts/search-attributes';
@@ -17,7 +15,7 @@ import { runbookApprovalWorkflowId } from '../contracts/workflow-ids';
 import { recordAudit } from './audit-trail';
 import { humanApproval } from './human-approval';
 import { cancelRequestedSignal } from '../contracts/messages';
-import { runbook, slack } from './proxies';
+import { actionExecutor, runbook, slack } from './proxies';
 
 export type RunbookOutcome = { status: 'succeeded' | 'failed'; result: ActionResult } | { status: 'rejected' | 'expired' | 'cancelled'; by?: string };
 
@@ -105,7 +103,7 @@ export async function runbookAction(input: RunbookActionInput): Promise<RunbookO
         }
       }
       stage('running');
-      const execute = proxyActivities<Pick<Activities, 'executeAction'>>({
+      const execute = actionExecutor({
         summary: `Run ${describe(input.plan)}`.slice(0, 200),
         startToCloseTimeout: input.timeoutMs + 10_000,
         heartbeatTimeout: input.plan.type === 'command' ? '10s' : undefined,

@@ -1,0 +1,36 @@
+import type { AuditStore } from '../audit/audit-store';
+import type { PolicyStore } from '../policy/policy-store';
+import type { Catalog } from '../runbook/catalog-schema';
+import type { ApiSlack } from './slack/slack-web';
+import type { WorkflowGateway } from './workflow-gateway';
+
+// What every command handler is given and returns: shared by the command router and the runbook command.
+
+export interface CommandDeps {
+  gateway: WorkflowGateway;
+  /** The runbook catalog (empty without OPSLOOP_ACTIONS_FILE). */
+  catalog?: () => Catalog;
+  policy: PolicyStore;
+  audit: AuditStore;
+  groupsOf: (userId: string) => Promise<string[]>;
+  slack?: ApiSlack;
+}
+
+export interface CommandContext {
+  source: 'slash-command' | 'mention';
+  userId: string;
+  userName?: string;
+  channelId: string;
+  text: string;
+  responseUrl?: string;
+  triggerId?: string;
+  /** For mentions: the thread replies go to. */
+  thread?: { channel: string; ts: string };
+  eventId?: string;
+}
+
+/** What the caller sees now; `later` means a workflow will reply (resolution outcome, mention thread). */
+export interface CommandReply {
+  text: string;
+  denied?: boolean;
+}
