@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow code is replayed: no I/O, no Node built-ins, no clients, no zod schemas in the bundle (DESIGN.md §3).
+    // Workflow code is replayed: no I/O, no Node built-ins, no clients, no zod schemas in the bundle.
     files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -33,6 +33,20 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'Date', message: 'Use workflow time (Date is deterministic only via the SDK sandbox; prefer workflowInfo/sleep).' }],
+    },
+  },
+  {
+    // The fakes speak the vendors' protocols; they share only contracts and the signing scheme with OpsLoop's edge.
+    files: ['src/sandbox/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/api/**', '**/api'], message: 'The sandbox imports contracts and src/signing, never the API it talks to.' }] }],
+    },
+  },
+  {
+    // What ships in the image: `npm start`'s tooling (src/local) and the fakes (src/sandbox) stay out of it.
+    files: ['src/api/**/*.ts', 'src/worker/**/*.ts', 'src/activities/**/*.ts', 'src/clients/**/*.ts', 'src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/local/**', '**/sandbox/**'], message: 'Production code does not import npm start tooling or the fakes.' }] }],
     },
   },
   {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { verifySlackSignature } from '../../src/api/slack/verify-request';
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, verifyWebhook } from '../../src/api/webhook-signature';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, verifyWebhook } from '../../src/signing/webhook-signature';
 import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
 import { snapshotOf, type IncidentEvent } from '../load/webhook-bodies';
 import { baselineCalls, connectClient } from './temporal-calls';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/api/webhook-signature';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/signing/webhook-signature';
 import { toIncidentSnapshot } from '../../src/api/servicenow-event';
 import type { IncidentSnapshot } from '../../src/contracts/investigation';
 import { SEED_INCIDENTS } from '../../src/sandbox/seed-incidents';

@@ -3,7 +3,7 @@ import { loadApiConfig, loadOrExit } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createLogger } from '../log';
 import { createAuditStore } from '../audit/create-audit-store';
-import { dataDir } from '../local/data-dir';
+import { dataDir } from '../config/data-dir';
 import { createGroupResolver } from '../policy/group-resolver';
 import { createPolicyStore } from '../policy/policy-store';
 import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';

@@ -4,5 +4,3 @@ import { resolve } from 'node:path';
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
 /** Git-ignored: the Temporal CLI build. */
 export const TOOLS_DIR = resolve(PROJECT_ROOT, '.tools');
-/** Git-ignored: the dev server's SQLite file and the audit log. */
-export const DEFAULT_DATA_DIR = resolve(PROJECT_ROOT, '.data');

@@ -7,11 +7,11 @@ import { startFakeServiceNow, type FakeServiceNow } from '../sandbox/fake-servic
 import { startFakeSlack, type FakeSlack } from '../sandbox/fake-slack';
 import { sandboxUsers, startSandboxConsole } from '../sandbox/console';
 import { writeFileSync } from 'node:fs';
+import { dataDir as resolveDataDir } from '../config/data-dir';
 import { sandboxPolicy } from '../policy/sandbox-policy';
 import { sandboxCatalog } from '../runbook/sandbox-catalog';
 import { startEntryPoint, waitForHttp, type RunningChild } from './child-process';
 import { startDevServer, type DevServer } from './dev-server';
-import { DEFAULT_DATA_DIR } from './paths';
 import { ensureTemporalCli } from './temporal-cli';
 
 /**
@@ -42,7 +42,7 @@ async function main(): Promise<number> {
 
   try {
     const apiPort = Number(env.PORT ?? 3000);
-    const dataDir = env.OPSLOOP_DATA_DIR ?? DEFAULT_DATA_DIR;
+    const dataDir = resolveDataDir(env.OPSLOOP_DATA_DIR);
 
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let uiUrl = env.TEMPORAL_UI_URL ?? 'http://localhost:8233';

@@ -1,5 +1,5 @@
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../api/webhook-signature';
-import type { FakeIncident } from './fake-servicenow';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../signing/webhook-signature';
+import type { FakeIncident } from './fake-incident';
 
 export interface BusinessRuleTarget {
   /** OpsLoop's API base URL. */

@@ -1,8 +1,9 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../api/webhook-signature';
+import { safeEqual } from '../signing/safe-equal';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../signing/webhook-signature';
 import { findingsSchema, type Findings } from '../contracts/schemas/findings';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
@@ -66,12 +67,6 @@ const triggerPayloadSchema = z.object({
   data: z.record(z.string(), z.unknown()).optional(),
 });
 type TriggerPayload = z.infer<typeof triggerPayloadSchema>;
-
-const safeEqual = (a: string, b: string): boolean => {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-};
 
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
   const value = headers[name];

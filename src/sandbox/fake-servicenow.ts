@@ -1,28 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { businessRuleBody, sendBusinessRuleEvent, type BusinessRuleTarget } from './business-rule-sender';
+import type { FakeIncident } from './fake-incident';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
 import { SEED_INCIDENTS } from './seed-incidents';
-
-export interface FakeIncident {
-  sys_id: string;
-  number: string;
-  short_description: string;
-  description: string;
-  priority: string;
-  urgency: string;
-  impact: string;
-  state: string;
-  assignment_group: string;
-  cmdb_ci: string;
-  close_code: string;
-  close_notes: string;
-  sys_updated_on: string;
-  sys_mod_count: string;
-  /** Journal entries; the Table API returns "" for journal fields on a plain GET. */
-  work_notes: string[];
-}
 
 export interface RecordedRequest {
   method: string;

@@ -1,7 +1,7 @@
 /**
  * Renders the ServiceNow Business Rule that posts incident inserts/updates to OpsLoop's /webhooks/servicenow.
  * The output runs on ServiceNow's Rhino engine, so it is ES5 only: `var`, `function`, no `=>`, no backticks.
- * It matches src/contracts/servicenow-event.ts (payload) and src/api/webhook-signature.ts (authentication).
+ * It matches src/contracts/schemas/servicenow-event.ts (payload) and src/signing/webhook-signature.ts (authentication).
  */
 export interface BusinessRuleOptions {
   /** Public base URL of the OpsLoop API; the rule posts to `${endpointUrl}/webhooks/servicenow`. */

@@ -14,7 +14,7 @@ import { createOpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
 import { ensureReconcileSchedule } from '../temporal-client/reconcile-schedule';
 import { investigationSettings } from './settings';
 import { createAuditStore } from '../audit/create-audit-store';
-import { dataDir } from '../local/data-dir';
+import { dataDir } from '../config/data-dir';
 import { createPolicyStore } from '../policy/policy-store';
 import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';
 import { loadCatalog } from '../runbook/load-catalog';

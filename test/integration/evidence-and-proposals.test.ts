@@ -1,4 +1,4 @@
-import { webhookSignature } from '../../src/api/webhook-signature';
+import { webhookSignature } from '../../src/signing/webhook-signature';
 import { approvalWorkflowId, incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import type { Catalog } from '../../src/runbook/catalog-schema';
 import { sendSlashCommand } from '../../src/sandbox/slack-requests';

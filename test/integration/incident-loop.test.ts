@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createWorkflowGateway } from '../../src/api/workflow-gateway';
-import { webhookSignature } from '../../src/api/webhook-signature';
+import { webhookSignature } from '../../src/signing/webhook-signature';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { businessRuleBody, sendBusinessRuleEvent } from '../../src/sandbox/business-rule-sender';
 import { buttonsOf, click, decisionMessage, rootMessages, threadReplies } from '../helpers/incident-loop';

@@ -1,5 +1,5 @@
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { webhookSignature } from '../../src/api/webhook-signature';
+import { webhookSignature } from '../../src/signing/webhook-signature';
 import { sendSlashCommand, signAsSlack, slashCommandBody } from '../../src/sandbox/slack-requests';
 import { decisionMessage } from '../helpers/incident-loop';
 import { eventually, startStack, type Stack } from '../helpers/stack';

@@ -1,7 +1,7 @@
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/api/webhook-signature';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../src/signing/webhook-signature';
 import type { Findings } from '../../src/contracts/schemas/findings';
 import { businessRuleBody } from '../../src/sandbox/business-rule-sender';
-import type { FakeIncident } from '../../src/sandbox/fake-servicenow';
+import type { FakeIncident } from '../../src/sandbox/fake-incident';
 import type { ChannelMessage } from '../../src/sandbox/fake-slack';
 import { buttonsOf } from '../../src/sandbox/slack-messages';
 import { buttonClickBody, signAsSlack, slashCommandBody } from '../../src/sandbox/slack-requests';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, WebhookAuthError, verifyWebhook } from '../webhook-signature';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, WebhookAuthError, verifyWebhook } from '../../signing/webhook-signature';
 
 /** Rejects (401) a webhook that is neither freshly HMAC-signed nor carrying the bearer secret. */
 export function verifyWebhookMiddleware(secrets: readonly string[], now: () => number = Date.now): RequestHandler {

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../safe-equal';
+import { safeEqual } from '../../signing/safe-equal';
 
 /** Slack signs requests at most this long ago; older (or further in the future) ones are replays or bad clocks. */
 export const SLACK_MAX_SKEW_SECONDS = 300;

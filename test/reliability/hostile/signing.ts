@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { slackSignature } from '../../../src/api/slack/verify-request';
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../../src/api/webhook-signature';
+import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../../../src/signing/webhook-signature';
 
 /** Slack's v0 scheme (hex) or OpsLoop's webhook scheme (base64, also accepting a bearer secret). */
 export type Scheme = 'slack' | 'webhook';

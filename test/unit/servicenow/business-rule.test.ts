@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Script } from 'node:vm';
-import { WebhookAuthError, verifyWebhook } from '../../../src/api/webhook-signature';
+import { WebhookAuthError, verifyWebhook } from '../../../src/signing/webhook-signature';
 import { serviceNowEventSchema } from '../../../src/contracts/schemas/servicenow-event';
 import { renderBusinessRule, renderInstructions, type BusinessRuleOptions } from '../../../src/servicenow/business-rule';
 import {

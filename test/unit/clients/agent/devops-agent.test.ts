@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import express from 'express';
-import { verifyWebhook } from '../../../../src/api/webhook-signature';
+import { verifyWebhook } from '../../../../src/signing/webhook-signature';
 import { createDevOpsAgentInvestigator, signDevOpsAgentWebhook } from '../../../../src/clients/agent/devops-agent';
 import { toGenericWebhookPayload } from '../../../../src/clients/agent/investigator';
 import { HttpError, TimeoutError } from '../../../../src/clients/errors';
