@@ -1,5 +1,5 @@
 import { ALL_CPUS, CANDIDATE_CPUS, GENERATOR_CPUS, pinAll } from '../harness/affinity';
-import type { ManagedChild } from '../harness/processes';
+import type { RunningChild } from '../../src/local/child-process';
 import { freePort } from '../harness/ports';
 import type { FigureContext } from './context';
 
@@ -19,7 +19,7 @@ export interface EdgeCandidates {
   stop(): Promise<void>;
 }
 
-async function listening(child: ManagedChild): Promise<void> {
+async function listening(child: RunningChild): Promise<void> {
   await child.waitForLine(/listening/, 60_000);
 }
 

@@ -2,7 +2,7 @@ import type { BundleName } from '../harness/bundles';
 import { settledRss, type RssReading } from '../harness/memory-sampler';
 import { scrapeMetric } from '../harness/metrics';
 import { freePort } from '../harness/ports';
-import type { ManagedChild } from '../harness/processes';
+import type { RunningChild } from '../../src/local/child-process';
 import { resetFakes } from '../loop/fake-ledger';
 import { runIncident } from '../loop/incident-driver';
 import { countPipeline } from '../loop/pipeline';
@@ -20,7 +20,7 @@ const SKELETON_RATIO_TARGET = 1.5;
 const GROWTH_TARGET = 0.05;
 
 interface VariantWorker {
-  child: ManagedChild;
+  child: RunningChild;
   metricsUrl: string;
   run: (park: boolean) => Promise<unknown>;
 }

@@ -1,18 +1,16 @@
-import type { BusinessRuleTarget } from '../../src/sandbox/business-rule-sender';
-import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { waitForHttp } from '../../src/local/child-process';
+import { hermeticEnv, startEntryPoint, waitForHttp, type RunningChild } from '../../src/local/child-process';
 import { startDevServer, type DevServer } from '../../src/local/dev-server';
 import { ensureTemporalCli } from '../../src/local/temporal-cli';
 import { sandboxPolicy } from '../../src/policy/sandbox-policy';
-import { startFakeAgent, type FakeAgent } from '../../src/sandbox/fake-agent';
-import { startFakeServiceNow, type FakeServiceNow } from '../../src/sandbox/fake-servicenow';
-import { startFakeSlack, type FakeSlack } from '../../src/sandbox/fake-slack';
+import type { BusinessRuleTarget } from '../../src/sandbox/business-rule-sender';
+import type { FakeAgent } from '../../src/sandbox/fake-agent';
+import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
+import type { FakeSlack } from '../../src/sandbox/fake-slack';
+import { startSandboxWorld } from '../../src/sandbox/world';
 import { waitForPoller } from './pollers';
 import { freePort } from './ports';
-import { spawnEntry, type ManagedChild } from './processes';
 
 export interface BenchStackOptions {
   /** Fresh directory for the SQLite file, the audit trail, the policy file and bundles. */
@@ -22,12 +20,10 @@ export interface BenchStackOptions {
   echoChildren?: boolean;
   /** How long the fake agent "investigates" before calling back; 0 by default (fakes at zero latency). */
   agentDelayMs?: number;
-  /** When set, OpsLoop's API and worker processes write V8 CPU profiles (--cpu-prof) here when they exit. */
-  profileDir?: string;
 }
 
 export interface StartedWorker {
-  child: ManagedChild;
+  child: RunningChild;
   /** Spawn → the server sees the worker polling its task queue. */
   coldStartMs: number;
 }
@@ -48,18 +44,18 @@ export interface BenchStack {
   /** The Business Rule the fake ServiceNow runs (as generated with --skip-user), for figures that switch it off and on. */
   businessRule: BusinessRuleTarget;
   apiUrl: string;
-  api: ManagedChild;
-  worker: ManagedChild;
+  api: RunningChild;
+  worker: RunningChild;
   /** Where the worker serves its Prometheus metrics. */
   workerMetricsUrl: string;
   /** The environment contract (src/config/env.ts) every OpsLoop child gets; overrides go on top. */
   childEnv: NodeJS.ProcessEnv;
   /** Starts another OpsLoop API (e.g. on another task queue); resolves once /healthz answers. */
-  startApi(name: string, overrides?: NodeJS.ProcessEnv): Promise<{ child: ManagedChild; url: string }>;
+  startApi(name: string, overrides?: NodeJS.ProcessEnv): Promise<{ child: RunningChild; url: string }>;
   /** Starts an OpsLoop worker (src/worker/main.ts unless `entry`); resolves once it polls its task queue. */
-  startWorker(name: string, overrides?: NodeJS.ProcessEnv, options?: { entry?: string; preload?: string[] }): Promise<StartedWorker>;
+  startWorker(name: string, overrides?: NodeJS.ProcessEnv, options?: { entry?: string }): Promise<StartedWorker>;
   /** Starts any repository entry point with the child environment (baselines). */
-  startProcess(name: string, entry: string, overrides?: NodeJS.ProcessEnv): ManagedChild;
+  startProcess(name: string, entry: string, overrides?: NodeJS.ProcessEnv): RunningChild;
   /** kill -9 the main worker. */
   killWorker(): Promise<void>;
   /** kill -9 the main worker (if running) and start a new one at once. */
@@ -70,21 +66,17 @@ export interface BenchStack {
 }
 
 const BENCH_APPROVER = 'UBENCHAPPROVER';
-const OWN_PREFIXES = /^(OPSLOOP_|SLACK_|SERVICENOW_|AGENT_|TEMPORAL_|DATABASE_URL$|PORT$|LOG_LEVEL$)/;
-
-/** This process's environment without any OpsLoop setting, so a developer's shell cannot leak into a run. */
-const hermeticEnv = (): NodeJS.ProcessEnv => Object.fromEntries(Object.entries(process.env).filter(([key]) => !OWN_PREFIXES.test(key)));
+/** The bench kills and restarts workers often; it need not wait the full drain grace of `npm start`. */
+const STOP_GRACE_MS = 10_000;
 
 /**
- * Everything a benchmark or a fault test needs, started fresh: a dev server on a new SQLite file (WAL,
- * synchronous=OFF), fakes at zero latency in this process, and the real API and worker as child processes.
- * Reused by the reliability suite, hence the kill and restart helpers.
+ * Everything a benchmark needs, started fresh: a dev server on a new SQLite file (WAL, synchronous=OFF), the
+ * sandbox world at zero latency in this process, and the real API and worker as child processes.
  */
 export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack> {
   const stoppers: (() => Promise<void>)[] = [];
-  const children = new Set<ManagedChild>();
+  const children = new Set<RunningChild>();
   const echo = o.echoChildren ? o.log : undefined;
-  const nodeArgs = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
   try {
     const cliPath = await ensureTemporalCli({ log: o.log });
     const server = await startDevServer({ cliPath, port: await freePort(), dbFile: join(o.workDir, 'bench.sqlite'), fastSqlite: true });
@@ -95,74 +87,39 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
 
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    const secrets = {
-      signing: randomBytes(16).toString('hex'),
-      webhook: randomBytes(20).toString('hex'),
-      agentWebhook: randomBytes(20).toString('hex'),
-      agentCallback: randomBytes(20).toString('hex'),
-      botToken: `xoxb-bench-${randomBytes(6).toString('hex')}`,
-      snPassword: randomBytes(12).toString('hex'),
-    };
-    const slack = await startFakeSlack({ botToken: secrets.botToken });
-    stoppers.push(slack.close);
-    const servicenow = await startFakeServiceNow({ username: 'opsloop.bench', password: secrets.snPassword, firstNumber: 1_000_000 });
-    stoppers.push(servicenow.close);
-    // As the rule generated with --skip-user (README): OpsLoop's own writes are not sent back to it.
-    const businessRule = { url: apiUrl, secret: secrets.webhook, skipUser: 'opsloop.bench' };
-    servicenow.installBusinessRule(businessRule);
-    const agent = await startFakeAgent({
-      secret: secrets.agentWebhook,
-      auth: 'hmac',
-      callback: { url: apiUrl, secret: secrets.agentCallback },
-      delayMs: o.agentDelayMs ?? 0,
-    });
-    stoppers.push(agent.close);
-
-    const policyFile = join(o.workDir, 'bench-policy.json');
-    writeFileSync(policyFile, JSON.stringify(sandboxPolicy([BENCH_APPROVER]), null, 2));
+    // A fresh dev server: incident numbers may start where the seeds end. The Business Rule skips OpsLoop's own writes.
+    const world = await startSandboxWorld({ apiUrl, firstNumber: 1_000_000, agentDelayMs: o.agentDelayMs ?? 0, dir: o.workDir, policy: sandboxPolicy([BENCH_APPROVER]) });
+    stoppers.push(world.stop);
     const taskQueue = 'opsloop-bench';
     const workerMetricsPort = await freePort();
     const childEnv: NodeJS.ProcessEnv = {
       ...hermeticEnv(),
+      ...world.env,
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
-      SLACK_SIGNING_SECRET: secrets.signing,
-      SLACK_BOT_TOKEN: secrets.botToken,
-      SLACK_API_URL: `${slack.url}/api/`,
-      SLACK_INCIDENT_CHANNEL: 'C0INCIDENTS',
-      SERVICENOW_INSTANCE_URL: servicenow.url,
-      SERVICENOW_USERNAME: 'opsloop.bench',
-      SERVICENOW_PASSWORD: secrets.snPassword,
-      SERVICENOW_WEBHOOK_SECRET: secrets.webhook,
-      AGENT_WEBHOOK_URL: agent.url,
-      AGENT_WEBHOOK_SECRET: secrets.agentWebhook,
-      AGENT_AUTH: 'hmac',
-      AGENT_CALLBACK_SECRET: secrets.agentCallback,
-      OPSLOOP_POLICY_FILE: policyFile,
-      OPSLOOP_DATA_DIR: o.workDir,
       OPSLOOP_FINDINGS_TIMEOUT_MS: '60000',
       OPSLOOP_RECONCILE_INTERVAL_MS: '0',
       LOG_LEVEL: 'warn',
     };
 
-    const track = (child: ManagedChild): ManagedChild => {
+    const spawn = (name: string, entry: string, env: NodeJS.ProcessEnv): RunningChild => {
+      const child = startEntryPoint(name, entry, { env, stopGraceMs: STOP_GRACE_MS, onLine: echo && ((line) => echo(`[${name}] ${line}`)) });
       children.add(child);
       return child;
     };
-    const startProcess = (name: string, entry: string, overrides: NodeJS.ProcessEnv = {}): ManagedChild =>
-      track(spawnEntry(name, entry, { ...childEnv, ...overrides }, { echo }));
+    const startProcess = (name: string, entry: string, overrides: NodeJS.ProcessEnv = {}): RunningChild => spawn(name, entry, { ...childEnv, ...overrides });
     const startApi = async (name: string, overrides: NodeJS.ProcessEnv = {}) => {
       const port = overrides.PORT ?? String(await freePort());
-      const child = track(spawnEntry(name, 'src/api/main.ts', { ...childEnv, ...overrides, PORT: port }, { echo, nodeArgs }));
+      const child = spawn(name, 'src/api/main.ts', { ...childEnv, ...overrides, PORT: port });
       const url = `http://127.0.0.1:${port}`;
       await waitForHttp(`${url}/healthz`, 60_000, () => !child.running()).catch((err: Error) => {
         throw new Error(`${err.message}\n${child.tail()}`);
       });
       return { child, url };
     };
-    const startWorker = async (name: string, overrides: NodeJS.ProcessEnv = {}, options: { entry?: string; preload?: string[] } = {}) => {
+    const startWorker = async (name: string, overrides: NodeJS.ProcessEnv = {}, options: { entry?: string } = {}) => {
       const env = { ...childEnv, ...overrides };
-      const child = track(spawnEntry(name, options.entry ?? 'src/worker/main.ts', env, { echo, preload: options.preload, nodeArgs }));
+      const child = spawn(name, options.entry ?? 'src/worker/main.ts', env);
       const polling = await waitForPoller(client, String(env.TEMPORAL_TASK_QUEUE), child.pid, 120_000, () => !child.running()).catch((err: Error) => {
         throw new Error(`${err.message}\n${child.tail()}`);
       });
@@ -180,13 +137,13 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       server,
       client,
       taskQueue,
-      slack,
-      servicenow,
-      agent,
+      slack: world.slack,
+      servicenow: world.servicenow,
+      agent: world.agent,
       approverId: BENCH_APPROVER,
-      signingSecret: secrets.signing,
-      webhookSecret: secrets.webhook,
-      businessRule,
+      signingSecret: world.secrets.SLACK_SIGNING_SECRET,
+      webhookSecret: world.secrets.SERVICENOW_WEBHOOK_SECRET,
+      businessRule: world.businessRule,
       apiUrl,
       api,
       worker,

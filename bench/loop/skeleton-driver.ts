@@ -1,5 +1,5 @@
 import { WorkflowUpdateStage, type Client } from '@temporalio/client';
-import type { ManagedChild } from '../harness/processes';
+import type { RunningChild } from '../../src/local/child-process';
 import { SKELETON_LINE, type SkeletonShape } from '../skeleton/shape';
 import { skeletonDecide, skeletonFindings } from '../skeleton/workflows';
 import { withTimeout } from './incident-driver';
@@ -18,7 +18,7 @@ export interface SkeletonRun {
  * Drives skeleton incidents, started directly on the server: the driver plays the agent (the findings signal) and
  * the approver (the Update, started as OpsLoop's API starts it) when the skeleton worker says it got that far.
  */
-export function createSkeletonDriver(client: Client, worker: ManagedChild, taskQueue: string, shape: SkeletonShape) {
+export function createSkeletonDriver(client: Client, worker: RunningChild, taskQueue: string, shape: SkeletonShape) {
   const events = { post: createWaiters<number>(), investigate: createWaiters<number>(), ask: createWaiters<number>() };
   worker.onLine((line) => {
     const [prefix, id, at] = line.split(' ');

@@ -1,7 +1,8 @@
 import type { ChannelMessage } from '../../src/sandbox/fake-slack';
 import { buttonsOf, findDecisionMessage, rootMessages as roots, threadReplies as replies } from '../../src/sandbox/slack-messages';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
-import { eventually, type Stack } from './stack';
+import { eventually } from './eventually';
+import type { Stack } from './stack';
 
 export { buttonsOf };
 export const rootMessages = (stack: Stack, number: string) => roots(stack.slack, number);

@@ -3,7 +3,10 @@ import { approvalWorkflowId, incidentWorkflowId } from '../../src/contracts/work
 import type { Catalog } from '../../src/runbook/catalog-schema';
 import { sendSlashCommand } from '../../src/sandbox/slack-requests';
 import { buttonsOf, click, decisionMessage, rootMessages, threadReplies } from '../helpers/incident-loop';
-import { APPROVERS, eventually, expectNoWorkflowsIn, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { expectNoWorkflowsIn } from '../helpers/temporal';
+import { APPROVERS } from '../helpers/test-policy';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { recordHistory } from '../helpers/record-history';
 
@@ -132,7 +135,7 @@ describe('evidence-bound approvals and agent-proposed remediation', () => {
   });
 
   it('never runs a proposed action when the decision expires', async () => {
-    stack = await startStack({ catalog: catalog(), settings: { expiryMs: 2000, reminderIntervalMs: 2000 } });
+    stack = await startStack({ catalog: catalog(), env: { OPSLOOP_APPROVAL_EXPIRY_MS: '2000', OPSLOOP_APPROVAL_REMINDER_MS: '2000' } });
     const number = open(stack, { short_description: 'Payments API 5xx errors at night', cmdb_ci: 'payments-api' });
     const decision = await decisionMessage(stack, number);
     expect(JSON.stringify(decision.blocks)).toContain('*Proposed:* `restart-service payments-api`');

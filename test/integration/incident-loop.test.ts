@@ -5,7 +5,10 @@ import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { businessRuleBody, sendBusinessRuleEvent } from '../../src/sandbox/business-rule-sender';
 import { buttonsOf, click, decisionMessage, rootMessages, threadReplies } from '../helpers/incident-loop';
 import { recordHistory } from '../helpers/record-history';
-import { APPROVERS, eventually, expectNoWorkflowsIn, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { expectNoWorkflowsIn } from '../helpers/temporal';
+import { APPROVERS } from '../helpers/test-policy';
 
 const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
 
@@ -25,7 +28,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
   it('opens one thread, triggers the agent, shows findings, and resolves exactly once on approval', async () => {
     stack = await startStack();
     // The rule as generated with --skip-user: OpsLoop's own writes are not sent back to it.
-    const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: 'opsloop.test' });
+    const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
 
     const decision = await decisionMessage(stack, number);
     const [root] = rootMessages(stack, number);
@@ -145,7 +148,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
   });
 
   it('expires without approving, after reminding the escalation target', async () => {
-    stack = await startStack({ settings: { expiryMs: 2500, reminderIntervalMs: 1000, escalationTarget: '<!subteam^S0ONCALL>' } });
+    stack = await startStack({ env: { OPSLOOP_APPROVAL_EXPIRY_MS: '2500', OPSLOOP_APPROVAL_REMINDER_MS: '1000', OPSLOOP_ESCALATION_TARGET: '<!subteam^S0ONCALL>' } });
     const number = openIncident(stack, { short_description: 'Disk filling on fileserver-02' });
     await decisionMessage(stack, number);
     await expect(result(stack, number)).resolves.toMatchObject({ outcome: 'expired' });
@@ -158,7 +161,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
   });
 
   it('still asks for a decision when the agent never answers', async () => {
-    stack = await startStack({ settings: { findingsTimeoutMs: 1500 } });
+    stack = await startStack({ env: { OPSLOOP_FINDINGS_TIMEOUT_MS: '1500' } });
     stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
     // The incident number is known before creation, so the agent can be told to stay silent for it.
     const expected = stack.servicenow.nextIncidentNumber();

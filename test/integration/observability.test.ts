@@ -2,7 +2,8 @@ import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { webhookSignature } from '../../src/signing/webhook-signature';
 import { sendSlashCommand, signAsSlack, slashCommandBody } from '../../src/sandbox/slack-requests';
 import { decisionMessage } from '../helpers/incident-loop';
-import { eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
 
 describe('observability: health, metrics, logs without secrets, and the Web UI views', () => {
   let stack: Stack;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type ReplayWorkerOptions } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { HISTORIES_DIR, historyFromJson, type RecordedHistory } from '../helpers/record-history';
-import { workflowBundle } from '../helpers/stack';
+import { workflowBundle } from '../helpers/temporal';
 
 interface Replayable extends RecordedHistory {
   file: string;

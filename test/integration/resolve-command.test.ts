@@ -3,7 +3,9 @@ import { createWorkflowGateway } from '../../src/api/workflow-gateway';
 import { resolutionWorkflowId } from '../../src/contracts/workflow-ids';
 import { sendSlashCommand, signAsSlack, slashCommandBody } from '../../src/sandbox/slack-requests';
 import { recordHistory } from '../helpers/record-history';
-import { eventually, expectNoWorkflowsIn, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { expectNoWorkflowsIn } from '../helpers/temporal';
 
 const USER = { userId: 'U0ALICE', userName: 'alice', channelId: 'C0INCIDENTS' };
 
@@ -158,7 +160,7 @@ describe('/ops resolve through the real API, worker and dev server', () => {
 
 describe('/ops resolve when something outside OpsLoop is broken', () => {
   it('tells the user when ServiceNow rejects the credentials, without retrying', async () => {
-    const stack = await startStack({ serviceNowPassword: 'wrong-password' });
+    const stack = await startStack({ env: { SERVICENOW_PASSWORD: 'wrong-password' } });
     try {
       const responseUrl = stack.slack.newResponseUrl();
       await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text: 'resolve INC0010001 restarted the pool', responseUrl, ...USER });

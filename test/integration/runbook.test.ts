@@ -6,7 +6,10 @@ import { sendSlashCommand } from '../../src/sandbox/slack-requests';
 import { buttonsOf } from '../../src/sandbox/slack-messages';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { recordHistory } from '../helpers/record-history';
-import { APPROVERS, eventually, expectNoWorkflowsIn, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { expectNoWorkflowsIn } from '../helpers/temporal';
+import { APPROVERS } from '../helpers/test-policy';
 
 const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
 const OPERATOR = 'U0OPERATOR';

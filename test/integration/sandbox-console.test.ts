@@ -3,7 +3,9 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSandboxConsole } from '../../src/sandbox/console';
 import type { Served } from '../../src/sandbox/serve';
-import { APPROVERS, eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { APPROVERS } from '../helpers/test-policy';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(__dirname, '..', '..', 'test-results', 'sandbox-console.png');

@@ -4,7 +4,9 @@ import { renderBusinessRule } from '../../src/servicenow/business-rule';
 import { signAsSlack } from '../../src/sandbox/slack-requests';
 import { runBusinessRule, SAMPLE_INCIDENT } from '../helpers/servicenow-business-rule-harness';
 import { decisionMessage } from '../helpers/incident-loop';
-import { eventually, expectNoWorkflowsIn, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { expectNoWorkflowsIn } from '../helpers/temporal';
 
 describe('Slack Events API, /ops status, the reconcile schedule and the generated Business Rule', () => {
   let stack: Stack;

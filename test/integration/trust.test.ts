@@ -6,7 +6,10 @@ import { createPostgresAuditStore } from '../../src/audit/postgres-store';
 import { approvalWorkflowId, incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { sendSlashCommand, signAsSlack } from '../../src/sandbox/slack-requests';
 import { buttonsOf, click, decisionMessage, rootMessages } from '../helpers/incident-loop';
-import { ADMIN, APPROVERS, eventually, expectNoWorkflowsIn, startStack, testPolicy, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { expectNoWorkflowsIn } from '../helpers/temporal';
+import { ADMIN, APPROVERS, testPolicy } from '../helpers/test-policy';
 
 const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
 const DATABASE_URL = process.env.OPSLOOP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

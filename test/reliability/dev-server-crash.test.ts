@@ -1,6 +1,7 @@
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { findDecisionMessage } from '../../src/sandbox/slack-messages';
-import { APPROVERS, eventually } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { APPROVERS } from '../helpers/test-policy';
 import { check, type Verdict } from './checker';
 import { startOwnDevServer, type OwnDevServer } from './harness/own-dev-server';
 import { startProcessStack, type ProcessStack } from './harness/process-stack';

@@ -1,5 +1,7 @@
 import { approvalWorkflowId, incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { APPROVERS, eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
+import { APPROVERS } from '../helpers/test-policy';
 import { check } from './checker';
 import { decisionIn } from './harness/incident-flow';
 import { worldOf } from './harness/world';
@@ -15,7 +17,7 @@ describe('fault 10: duplicate and late deliveries', () => {
   });
 
   it('keeps one run, one thread and one decision per incident, and refuses a click after expiry', async () => {
-    stack = await startStack({ settings: { expiryMs: 8000, reminderIntervalMs: 60_000 } });
+    stack = await startStack({ env: { OPSLOOP_APPROVAL_EXPIRY_MS: '8000', OPSLOOP_APPROVAL_REMINDER_MS: '60000' } });
     const ledger = new Ledger(stack.apiUrl);
     const raced = stack.servicenow.createIncident({ short_description: 'Orders API 5xx after deploy', state: '2', priority: '2' });
     const expiring = stack.servicenow.createIncident({ short_description: 'Nightly export late', state: '2', priority: '2' });

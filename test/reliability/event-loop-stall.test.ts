@@ -1,5 +1,6 @@
 import type { EventLoopDelay } from '../../src/api/event-loop';
-import { eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
 import { check, type Verdict } from './checker';
 import { worldOf } from './harness/world';
 import { Ledger, type Entry } from './ledger';

@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { serviceNowEventSchema } from '../../src/contracts/schemas/servicenow-event';
 import { slashCommandBody } from '../../src/sandbox/slack-requests';
-import { temporalAddress } from '../helpers/stack';
+import { temporalAddress } from '../helpers/temporal';
 import { check } from './checker';
 import { agentBodies, eventBodies, interactionForms, serviceNowBodies, slashForms, startsWork, VALID_EVENT } from './hostile/bodies';
 import { mutate, mutations, signed, type Scheme } from './hostile/signing';
 import { asBytes, contentTypes } from './hostile/strings';
-import { startProcessStack, type ProcessStack, type SecretName } from './harness/process-stack';
+import type { SandboxSecretName } from '../../src/sandbox/world';
+import { startProcessStack, type ProcessStack } from './harness/process-stack';
 import { worldOf } from './harness/world';
 import { Ledger, type Entry } from './ledger';
 
@@ -17,7 +18,7 @@ const RUNS = 100;
 interface Endpoint {
   route: string;
   scheme: Scheme;
-  secret: SecretName;
+  secret: SandboxSecretName;
   contentType: string;
   limit: number;
   /** A harmless body and the answer it gets once authenticated: the control that proves the refusals are about origin. */

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { findDecisionMessage } from '../../src/sandbox/slack-messages';
 import { freePort } from '../helpers/free-port';
-import { APPROVERS, eventually, temporalAddress } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { temporalAddress } from '../helpers/temporal';
+import { APPROVERS } from '../helpers/test-policy';
 import { check, type Verdict } from './checker';
 import { startProcessStack, type ProcessStack } from './harness/process-stack';
 import { worldOf } from './harness/world';

@@ -1,5 +1,7 @@
 import { findDecisionMessage } from '../../src/sandbox/slack-messages';
-import { APPROVERS, eventually, temporalAddress } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { temporalAddress } from '../helpers/temporal';
+import { APPROVERS } from '../helpers/test-policy';
 import { check, type Verdict } from './checker';
 import { collectRuns } from './harness/runs';
 import { startProcessStack, type ProcessStack } from './harness/process-stack';

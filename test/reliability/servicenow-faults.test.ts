@@ -1,5 +1,6 @@
 import { resolutionWorkflowId } from '../../src/contracts/workflow-ids';
-import { eventually, startStack, type Stack } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { startStack, type Stack } from '../helpers/stack';
 import { check } from './checker';
 import { worldOf } from './harness/world';
 import { Ledger } from './ledger';

@@ -1,6 +1,8 @@
 import { resolutionWorkflowId } from '../../src/contracts/workflow-ids';
 import { findDecisionMessage } from '../../src/sandbox/slack-messages';
-import { APPROVERS, eventually, temporalAddress } from '../helpers/stack';
+import { eventually } from '../helpers/eventually';
+import { temporalAddress } from '../helpers/temporal';
+import { APPROVERS } from '../helpers/test-policy';
 import { check, type Verdict } from './checker';
 import { activityAttempts, readRun } from './harness/histories';
 import { startProcessStack, type ProcessStack } from './harness/process-stack';

@@ -1,7 +1,9 @@
 import { incidentWorkflowId } from '../../../src/contracts/workflow-ids';
 import type { ChannelMessage } from '../../../src/sandbox/fake-slack';
 import { buttonsOf, rootMessages } from '../../../src/sandbox/slack-messages';
-import { APPROVERS, eventually, type Stack } from '../../helpers/stack';
+import { eventually } from '../../helpers/eventually';
+import type { Stack } from '../../helpers/stack';
+import { APPROVERS } from '../../helpers/test-policy';
 import type { Ledger } from '../ledger';
 import { buttonClick } from '../requests';
 

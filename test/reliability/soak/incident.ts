@@ -2,7 +2,7 @@ import type { ProcessStack } from '../harness/process-stack';
 import type { Entry, Ledger, Outgoing } from '../ledger';
 import { acknowledged } from '../check-effects';
 import { buttonClick, serviceNowEvent, slashCommand } from '../requests';
-import { APPROVERS } from '../../helpers/stack';
+import { APPROVERS } from '../../helpers/test-policy';
 import { sleep, type FakesWatch } from './watch';
 
 /** How one incident goes through the loop; a few in every hundred repeat a request or are resolved by command. */

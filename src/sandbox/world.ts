@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Policy } from '../policy/schema';
+import type { Catalog } from '../runbook/catalog-schema';
+import type { BusinessRuleTarget } from './business-rule-sender';
+import { startFakeAgent, type FakeAgent } from './fake-agent';
+import { startFakeServiceNow, type FakeServiceNow } from './fake-servicenow';
+import { startFakeSlack, type FakeSlack } from './fake-slack';
+
+/*
+ * The sandbox world: fake Slack, ServiceNow and agent on loopback, each with freshly minted secrets, and the
+ * environment (the variables of src/config/env.ts) that points OpsLoop's API and worker at them. `npm start`, the
+ * test stacks and the bench all start the world through this module, so they configure OpsLoop the same way.
+ */
+
+/** Every secret the world minted, by the variable OpsLoop reads it from. */
+export type SandboxSecrets = Record<SandboxSecretName, string>;
+export type SandboxSecretName =
+  | 'SLACK_SIGNING_SECRET'
+  | 'SLACK_BOT_TOKEN'
+  | 'SERVICENOW_PASSWORD'
+  | 'SERVICENOW_WEBHOOK_SECRET'
+  | 'AGENT_WEBHOOK_SECRET'
+  | 'AGENT_CALLBACK_SECRET';
+
+/** Configuration variables for OpsLoop, by name. */
+export type OpsLoopEnv = Record<string, string>;
+
+/** The channel where the sandbox's incident threads open. */
+export const SANDBOX_INCIDENT_CHANNEL = 'C0INCIDENTS';
+/** The integration user OpsLoop signs in to the fake ServiceNow as, unless told otherwise. */
+export const SANDBOX_SERVICENOW_USER = 'opsloop.integration';
+
+const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+
+export interface SandboxSlack {
+  fake: FakeSlack;
+  secrets: Pick<SandboxSecrets, 'SLACK_SIGNING_SECRET' | 'SLACK_BOT_TOKEN'>;
+  env: OpsLoopEnv;
+}
+
+export async function startSandboxSlack(): Promise<SandboxSlack> {
+  const secrets = { SLACK_BOT_TOKEN: `xoxb-sandbox-${hex(12)}`, SLACK_SIGNING_SECRET: hex(16) };
+  const fake = await startFakeSlack({ botToken: secrets.SLACK_BOT_TOKEN });
+  return { fake, secrets, env: { ...secrets, SLACK_API_URL: `${fake.url}/api/`, SLACK_INCIDENT_CHANNEL: SANDBOX_INCIDENT_CHANNEL } };
+}
+
+export interface SandboxServiceNowOptions {
+  /** OpsLoop's API base URL, where the Business Rule posts incident events. */
+  apiUrl: string;
+  /** The integration user OpsLoop signs in as; its own writes are not sent back (the rule's --skip-user). */
+  username?: string;
+  /**
+   * Where new incident numbers count from. Workflow ids are incident numbers and outlive a world (a shared test
+   * server, .data/ across `npm start` runs), so the default is a random range of its own.
+   */
+  firstNumber?: number;
+  /** Install the Business Rule at once; tests that install their own (or none) say false. Default true. */
+  installBusinessRule?: boolean;
+}
+
+export interface SandboxServiceNow {
+  fake: FakeServiceNow;
+  username: string;
+  secrets: Pick<SandboxSecrets, 'SERVICENOW_PASSWORD' | 'SERVICENOW_WEBHOOK_SECRET'>;
+  /** The Business Rule as `npm run servicenow:business-rule -- --skip-user` generates it for this world. */
+  businessRule: BusinessRuleTarget;
+  env: OpsLoopEnv;
+}
+
+export async function startSandboxServiceNow(o: SandboxServiceNowOptions): Promise<SandboxServiceNow> {
+  const username = o.username ?? SANDBOX_SERVICENOW_USER;
+  const secrets = { SERVICENOW_PASSWORD: hex(12), SERVICENOW_WEBHOOK_SECRET: hex(20) };
+  const fake = await startFakeServiceNow({
+    username,
+    password: secrets.SERVICENOW_PASSWORD,
+    firstNumber: o.firstNumber ?? 1_000_000 + Math.floor(Math.random() * 8_000_000),
+  });
+  const businessRule = { url: o.apiUrl, secret: secrets.SERVICENOW_WEBHOOK_SECRET, skipUser: username };
+  if (o.installBusinessRule !== false) fake.installBusinessRule(businessRule);
+  return { fake, username, secrets, businessRule, env: { ...secrets, SERVICENOW_INSTANCE_URL: fake.url, SERVICENOW_USERNAME: username } };
+}
+
+export interface SandboxAgentOptions {
+  /** OpsLoop's API base URL, where findings are posted (signed). */
+  apiUrl: string;
+  /** How long the fake "investigates" before it calls back; default 200 ms. */
+  delayMs?: number;
+}
+
+export interface SandboxAgent {
+  fake: FakeAgent;
+  secrets: Pick<SandboxSecrets, 'AGENT_WEBHOOK_SECRET' | 'AGENT_CALLBACK_SECRET'>;
+  env: OpsLoopEnv;
+}
+
+export async function startSandboxAgent(o: SandboxAgentOptions): Promise<SandboxAgent> {
+  const secrets = { AGENT_WEBHOOK_SECRET: hex(20), AGENT_CALLBACK_SECRET: hex(20) };
+  const fake = await startFakeAgent({
+    secret: secrets.AGENT_WEBHOOK_SECRET,
+    auth: 'hmac',
+    callback: { url: o.apiUrl, secret: secrets.AGENT_CALLBACK_SECRET },
+    delayMs: o.delayMs,
+  });
+  return { fake, secrets, env: { ...secrets, AGENT_WEBHOOK_URL: fake.url, AGENT_AUTH: 'hmac' } };
+}
+
+export interface SandboxFiles {
+  /** Written as OPSLOOP_POLICY_FILE. */
+  policy?: Policy;
+  /** Written as OPSLOOP_ACTIONS_FILE. */
+  catalog?: Catalog;
+}
+
+/** Writes the policy and catalog into `dir` (also OPSLOOP_DATA_DIR, for the audit file) and names them. */
+export function writeSandboxFiles(dir: string, files: SandboxFiles): OpsLoopEnv {
+  mkdirSync(dir, { recursive: true });
+  const env: OpsLoopEnv = { OPSLOOP_DATA_DIR: dir };
+  const write = (name: string, value: unknown) => {
+    const file = join(dir, name);
+    writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+    return file;
+  };
+  if (files.policy) env.OPSLOOP_POLICY_FILE = write('sandbox-policy.json', files.policy);
+  if (files.catalog) env.OPSLOOP_ACTIONS_FILE = write('sandbox-actions.json', files.catalog);
+  return env;
+}
+
+export interface SandboxWorldOptions extends Omit<SandboxServiceNowOptions, 'username'> {
+  serviceNowUser?: string;
+  agentDelayMs?: number;
+  /** A fresh folder for the policy, the catalog and the audit file. */
+  dir: string;
+  policy: Policy;
+  catalog?: Catalog;
+}
+
+export interface SandboxWorld {
+  slack: FakeSlack;
+  servicenow: FakeServiceNow;
+  agent: FakeAgent;
+  serviceNowUser: string;
+  businessRule: BusinessRuleTarget;
+  secrets: SandboxSecrets;
+  /** What OpsLoop's API and worker need to run against this world; Temporal's variables are the starter's. */
+  env: OpsLoopEnv;
+  stop: () => Promise<void>;
+}
+
+/** All three fakes and the files, for a starter that fakes everything (tests, bench). */
+export async function startSandboxWorld(o: SandboxWorldOptions): Promise<SandboxWorld> {
+  const closers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    await Promise.all(closers.map((close) => close().catch(() => undefined)));
+  };
+  try {
+    const slack = await startSandboxSlack();
+    closers.push(slack.fake.close);
+    const servicenow = await startSandboxServiceNow({ ...o, username: o.serviceNowUser });
+    closers.push(servicenow.fake.close);
+    const agent = await startSandboxAgent({ apiUrl: o.apiUrl, delayMs: o.agentDelayMs });
+    closers.push(agent.fake.close);
+    return {
+      slack: slack.fake,
+      servicenow: servicenow.fake,
+      agent: agent.fake,
+      serviceNowUser: servicenow.username,
+      businessRule: servicenow.businessRule,
+      secrets: { ...slack.secrets, ...servicenow.secrets, ...agent.secrets },
+      env: { ...slack.env, ...servicenow.env, ...agent.env, ...writeSandboxFiles(o.dir, { policy: o.policy, catalog: o.catalog }) },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
