@@ -1,3 +1,4 @@
+import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import type { ChannelMessage } from '../../src/sandbox/fake-slack';
 import { buttonsOf, findDecisionMessage, rootMessages as roots, threadReplies as replies } from '../../src/sandbox/slack-messages';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
@@ -29,3 +30,16 @@ export async function click(stack: Stack, message: ChannelMessage, choice: 'appr
   });
   return { ...answer, responseUrl };
 }
+
+/**
+ * Installs the Business Rule and creates an in-progress incident, as a person in ServiceNow would; returns its number.
+ * Without `rule.skipUser` OpsLoop's own writes come back as webhooks, as a carelessly generated rule would send them.
+ */
+export function openIncident(stack: Stack, fields: { short_description: string; cmdb_ci?: string; priority?: string }, rule: { skipUser?: string } = {}): string {
+  stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret, ...rule });
+  return stack.servicenow.createIncident({ state: '2', priority: '2', ...fields }).number;
+}
+
+/** What the incident's investigation returned, once it closed. */
+export const incidentResult = (stack: Stack, number: string) =>
+  stack.client.workflow.getHandle(incidentWorkflowId(number)).result() as Promise<{ incidentNumber: string; outcome: string; decidedBy?: string }>;

@@ -48,11 +48,10 @@ export function historyFromJson(json: unknown): History {
 const CLOSE_TIMEOUT_MS = 15_000;
 
 /**
- * Saves the history of the run `workflowId` as `test/replay/histories/<name>.json`, but only when
- * `OPSLOOP_RECORD_HISTORIES=1`; otherwise it does nothing, so tests can call it unconditionally.
+ * Saves the history of the run `workflowId` as `test/replay/histories/<name>.json` once the run has closed
+ * (`npm run replay:record` drives the scenarios that call it).
  */
 export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
-  if (process.env.OPSLOOP_RECORD_HISTORIES !== '1') return;
   const handle = client.workflow.getHandle(workflowId);
   let timer: NodeJS.Timeout | undefined;
   const closed = await Promise.race([

@@ -1,0 +1,121 @@
+import { approvalWorkflowId, incidentWorkflowId, resolutionWorkflowId } from '../../../src/contracts/workflow-ids';
+import type { Catalog } from '../../../src/runbook/catalog-schema';
+import { sendAgentFindings } from '../../helpers/agent-callback';
+import { eventually } from '../../helpers/eventually';
+import { buttonsOf, click, decisionMessage, incidentResult, openIncident, rootMessages, threadReplies } from '../../helpers/incident-loop';
+import { sendButtonClick } from '../../../src/sandbox/slack-requests';
+import { APPROVERS } from '../../helpers/test-policy';
+import type { Scenario } from './scenario';
+
+const [APPROVER] = APPROVERS as [string];
+
+/** A catalog whose `restart-service` the sandbox agent proposes for payments-api incidents. */
+const restartCatalog = (): Catalog => ({
+  version: 1,
+  allowedExecutables: [process.execPath],
+  targets: {},
+  actions: [
+    {
+      name: 'restart-service',
+      description: 'Restart a service',
+      params: [{ name: 'service', type: 'enum', values: ['payments-api', 'checkout-api'] }],
+      role: 'operator',
+      approval: 'one',
+      approvalExpiryMs: 3_600_000,
+      timeoutMs: 5000,
+      executor: { type: 'command', executable: process.execPath, args: ['-e', 'console.log("restarted " + process.argv[1])', '{service}'], env: [], safeToRetry: false },
+    },
+  ],
+  notifications: [],
+});
+
+const expectOutcome = async (stack: Parameters<Scenario['drive']>[0], number: string, outcome: string) => {
+  const result = await incidentResult(stack, number);
+  if (result.outcome !== outcome) throw new Error(`${number} ended ${result.outcome}, not ${outcome}`);
+};
+
+/** The incident loop's stories, as test/integration/incident-loop.test.ts and evidence-and-proposals.test.ts tell them. */
+export const INCIDENT_SCENARIOS: Scenario[] = [
+  {
+    title: 'an incident approved and resolved',
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
+      await click(stack, await decisionMessage(stack, number), 'approve', APPROVER);
+      await expectOutcome(stack, number, 'resolved');
+      return {
+        'incident-approved': incidentWorkflowId(number),
+        'approval-approved': approvalWorkflowId(number, 1),
+        'resolution-after-approval': resolutionWorkflowId(number),
+      };
+    },
+  },
+  {
+    title: 'an incident resolved in ServiceNow while its decision is pending',
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'VPN flapping' });
+      await decisionMessage(stack, number);
+      stack.servicenow.updateIncident(number, { state: '6', close_code: 'Solution provided', close_notes: 'Fixed by the network team' });
+      await expectOutcome(stack, number, 'finished-elsewhere');
+      return { 'incident-finished-elsewhere': incidentWorkflowId(number), 'approval-withdrawn': approvalWorkflowId(number, 1) };
+    },
+  },
+  {
+    title: 'an incident whose decision expires after reminders',
+    stack: { env: { OPSLOOP_APPROVAL_EXPIRY_MS: '2500', OPSLOOP_APPROVAL_REMINDER_MS: '1000', OPSLOOP_ESCALATION_TARGET: '<!subteam^S0ONCALL>' } },
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Disk filling on fileserver-02' });
+      await decisionMessage(stack, number);
+      await expectOutcome(stack, number, 'expired');
+      return { 'incident-expired': incidentWorkflowId(number) };
+    },
+  },
+  {
+    title: 'an incident the agent never answers, rejected',
+    stack: { env: { OPSLOOP_FINDINGS_TIMEOUT_MS: '1500' } },
+    async drive(stack) {
+      stack.agent.silentFor.add(stack.servicenow.nextIncidentNumber());
+      const number = openIncident(stack, { short_description: 'Mystery errors' });
+      await click(stack, await decisionMessage(stack, number), 'reject', APPROVER);
+      await expectOutcome(stack, number, 'rejected');
+      return { 'incident-no-findings-rejected': incidentWorkflowId(number) };
+    },
+  },
+  {
+    title: 'an incident whose evidence changes mid-decision, approved on the new evidence',
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Checkout latency above 2 s', cmdb_ci: 'checkout-api' });
+      const first = await decisionMessage(stack, number);
+      await sendAgentFindings(stack, { incidentNumber: number, status: 'completed', source: 'sandbox-agent', summary: 'Updated: the cache cluster lost a node.', rootCause: 'Cache node loss' });
+      const second = await eventually(() => {
+        const fresh = threadReplies(stack, rootMessages(stack, number)[0]!).find((m) => buttonsOf(m).length > 0 && m.ts !== first.ts);
+        return fresh && structuredClone(fresh);
+      });
+      await click(stack, first, 'approve', APPROVER);
+      // The decision's work note is written once even though the first write's answer is lost and the activity retries.
+      stack.servicenow.faults.add('PATCH incident answer', { dropResponse: true });
+      await click(stack, second, 'approve', APPROVER);
+      await expectOutcome(stack, number, 'resolved');
+      return {
+        'incident-evidence-superseded': incidentWorkflowId(number),
+        'approval-superseded': approvalWorkflowId(number, 1),
+        'approval-approved-after-supersede': approvalWorkflowId(number, 2),
+      };
+    },
+  },
+  {
+    title: 'an agent-proposed action previewed, approved and run',
+    stack: { catalog: restartCatalog() },
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Payments API 5xx error rate above 5%', cmdb_ci: 'payments-api' });
+      const decision = await decisionMessage(stack, number);
+      const preview = buttonsOf(decision).find((b) => b.action_id === 'opsloop.preview');
+      if (!preview) throw new Error('the decision offers no preview of the proposed action');
+      const responseUrl = stack.slack.newResponseUrl();
+      await sendButtonClick(stack.apiUrl, stack.signingSecret, { userId: APPROVER, actionId: preview.action_id, value: preview.value, channelId: decision.channel, messageTs: decision.ts, responseUrl });
+      await eventually(() => stack.slack.responsesFor(responseUrl)[0], 30_000, 'the preview');
+      await click(stack, decision, 'approve', APPROVER);
+      await expectOutcome(stack, number, 'resolved');
+      return { 'incident-proposed-action-approved': incidentWorkflowId(number) };
+    },
+  },
+];
