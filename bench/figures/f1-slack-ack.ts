@@ -127,7 +127,7 @@ export async function f1SlackAck(ctx: FigureContext, edge: EdgeCandidates): Prom
     `Commands: signed \`/ops status <incident>\` (a query the worker answers). Clicks: signed Approve clicks by users who are not approvers, so every click is a real Update refused by the validator in the worker, repeatable without deciding anything. Both round-robin over ${ctx.parked.length} incidents parked awaiting a decision: Temporal runs one workflow's Updates one workflow task at a time (about 15/s here), and real clicks land on different incidents.`,
     "OpsLoop's status answer says more from the same query (the findings' first lines, who must approve); the baselines format only the stage line.",
     ctx.shared.pinned
-      ? 'Each candidate is its own process, pinned to CPU 1 with the load generator on CPU 0 (taskset); the dev server and the worker, whose work is identical for all three, use both CPUs. Pinning them to CPU 1 as well (the plan\'s first idea) made the worker the bottleneck for every candidate: it spends a few ms of CPU per query or Update.'
+      ? 'Each candidate is its own process, pinned to CPU 1 with the load generator on CPU 0 (taskset); the dev server and the worker, whose work is identical for all three, use both CPUs. Pinning them to CPU 1 as well (the first set-up tried) made the worker the bottleneck for every candidate: it spends a few ms of CPU per query or Update.'
       : 'Each candidate is its own process; pinning was not possible in this run (see cpuPlacement), so all processes shared both CPUs.',
   ];
   if (errors.length) notes.push(`Non-200 answers: ${errors.map(([k, n]) => `${k} ${n}`).join(', ')}.`);

@@ -149,7 +149,7 @@ export async function f5Memory(ctx: FigureContext): Promise<FigureResult> {
       data: { parkCurves: curves, completed, bundles: ctx.bundles, maxCachedWorkflows: MAX_CACHED },
       notes: [
         `Parked steps ${c.parkSteps.join('/')}; after each, ${c.idleMs / 1000} s idle and the median of ${c.samples} VmRSS samples. maxCachedWorkflows=${MAX_CACHED} set explicitly (the SDK default here is about 2300).`,
-        `Completed incidents: ${c.completed} in ${c.checkpoints} batches${ctx.config.mode === 'full' && c.completed < 10_000 ? ' (the plan says 10,000; scaled down to keep the full run near 20 minutes on 2 cores: BENCH_F5_COMPLETED=10000 npm run bench for the long one)' : ''}.`,
+        `Completed incidents: ${c.completed} in ${c.checkpoints} batches${ctx.config.mode === 'full' && c.completed < 10_000 ? ' (10,000 show the long-run growth; scaled down to keep the full run near 20 minutes on 2 cores: BENCH_F5_COMPLETED=10000 npm run bench for the long one)' : ''}.`,
         `Bundles: opsloop ${ctx.bundles.opsloop.sizeKb} kB (zod ${ctx.bundles.opsloop.hasZod ? 'in' : 'not in'} it), opsloop+zod ${ctx.bundles['opsloop+zod'].sizeKb} kB, skeleton ${ctx.bundles.skeleton.sizeKb} kB.`,
         'One pass per variant (no alternation): each starts a fresh worker process.',
       ],

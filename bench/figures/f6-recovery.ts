@@ -105,7 +105,7 @@ async function killWhileParked(ctx: FigureContext) {
   return { incident: parked.number, clickAckMs: click.ms, clickStatus: click.status, killToResolvedMs: Date.now() - killAt };
 }
 
-/** Cold start of the worker entry point with a pre-built bundle (what the plan's < 2 s target assumes). */
+/** Cold start of the worker entry point with a pre-built bundle (what the < 2 s cold-start target assumes). */
 async function prebundledColdStart(ctx: FigureContext): Promise<number> {
   const { child, coldStartMs } = await ctx.stack.startWorker('worker-prebundled', { TEMPORAL_TASK_QUEUE: 'bench-cold-start', OPSLOOP_WORKFLOW_BUNDLE: ctx.bundles.opsloop.path });
   await child.stop();

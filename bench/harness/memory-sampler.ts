@@ -6,7 +6,7 @@ export interface RssReading {
   hwmMb: number;
 }
 
-/** Median of `samples` RSS readings `spacingMs` apart, after `idleMs` of quiet (the plan's F5 protocol). */
+/** Median of `samples` RSS readings `spacingMs` apart, after `idleMs` of quiet. */
 export async function settledRss(pid: number, o: { idleMs: number; samples: number; spacingMs?: number }): Promise<RssReading> {
   await new Promise((r) => setTimeout(r, o.idleMs));
   const readings: RssReading[] = [];

@@ -1,6 +1,7 @@
 /**
  * F5's "with zod" variant: OpsLoop's workflows plus its zod contracts in the same bundle, as happens when a workflow
- * module imports a schema instead of a type (sdk-typescript #2227). Exported so the bundler keeps them.
+ * module imports a schema instead of a type (top-level schemas cost heap per cached workflow:
+ * https://github.com/temporalio/sdk-typescript/issues/2227). Exported so the bundler keeps them.
  */
 export * from '../../src/workflows';
 export { findingsSchema } from '../../src/contracts/schemas/findings';

@@ -68,7 +68,7 @@ const workerShape = {
   /**
    * How many workflows the worker keeps in its sticky cache; unset: the SDK's heuristic from the heap limit
    * (max((heap - 200 MB) x 600/1024, 10)). Set it explicitly in production, with --max-old-space-size at about 75-80 %
-   * of the container's memory (performance.md §2.4). Past it the least recently used workflow is evicted and replayed.
+   * of the container's memory (the SDK maintainers' advice: https://github.com/temporalio/sdk-typescript/issues/1843). Past it the least recently used workflow is evicted and replayed.
    */
   OPSLOOP_MAX_CACHED_WORKFLOWS: optional(z.coerce.number().int().min(0)),
   /**

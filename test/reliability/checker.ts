@@ -37,7 +37,7 @@ export interface Verdict {
 }
 
 /**
- * The verdict on one run of the driver (`../shared/reference/performance.md` §6): every acknowledged request has
+ * The verdict on one run of the driver (the faults are listed in test/reliability/README.md): every acknowledged request has
  * exactly its durable effect, refused ones have none, every run on the task queue reached its expected terminal
  * state without failed workflow tasks, the fakes saw each side effect once, and no secret reached a log line.
  */

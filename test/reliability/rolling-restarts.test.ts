@@ -148,7 +148,8 @@ describe('fault 3: rolling worker restarts (SIGTERM, with the shutdown grace) un
           what: `${run.workflowId} ${types.get(String(a?.scheduledEventId))}: attempt ${a?.attempt} after "${a?.lastFailure?.message}"`,
           lostToRestart: Boolean(a?.lastFailure?.timeoutFailureInfo || a?.lastFailure?.canceledFailureInfo || /shut\s?down|cancel/i.test(a?.lastFailure?.message ?? '')),
           // A task handed to a worker as it shut down is stranded until a timeout (a known Temporal behaviour,
-          // performance.md §2.4 #8); the short heartbeat timeout bounds that at 5 s instead of the 15 s start-to-close.
+          // https://github.com/tysonmote/temporal-worker-restart); the short heartbeat timeout bounds that at 5 s
+          // instead of the 15 s start-to-close.
           byHeartbeat: /heartbeat timeout/i.test(a?.lastFailure?.message ?? ''),
         }));
     });

@@ -8,7 +8,10 @@ import type { FakesWatch } from './watch';
 
 export type ViolationClass = 'lost' | 'duplicated' | 'unexpected failure' | 'other';
 
-/** Sorts the checker's violations (plain sentences) into the three the issue counts; anything else is "other". */
+/**
+ * Sorts the checker's violations (plain sentences) into the three kinds a durable loop must never show (lost,
+ * duplicated, unexpected failure); anything else is "other".
+ */
 export function classify(violation: string): ViolationClass {
   if (/not in any history|expected accepted, found 0|never started|resolved 0 time|: 0 Slack thread root|driver:/.test(violation)) return 'lost';
   if (/kept \d+ times|ran \d+ times|accepted \d+ times|resolved [2-9]\d* time|: [2-9]\d* Slack thread root|written \d+ times|competing decisions/.test(violation)) return 'duplicated';
