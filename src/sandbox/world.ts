@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Policy } from '../policy/schema';
 import type { Catalog } from '../runbook/catalog-schema';
 import type { BusinessRuleTarget } from './business-rule-sender';
 import { startFakeAgent, type FakeAgent } from './fake-agent';
 import { startFakeServiceNow, type FakeServiceNow } from './fake-servicenow';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
+import { writeSandboxFiles, type OpsLoopEnv } from './sandbox-files';
 
 /*
  * The sandbox world: fake Slack, ServiceNow and agent on loopback, each with freshly minted secrets, and the
@@ -23,9 +22,6 @@ export type SandboxSecretName =
   | 'SERVICENOW_WEBHOOK_SECRET'
   | 'AGENT_WEBHOOK_SECRET'
   | 'AGENT_CALLBACK_SECRET';
-
-/** Configuration variables for OpsLoop, by name. */
-export type OpsLoopEnv = Record<string, string>;
 
 /** The channel where the sandbox's incident threads open. */
 export const SANDBOX_INCIDENT_CHANNEL = 'C0INCIDENTS';
@@ -104,27 +100,6 @@ export async function startSandboxAgent(o: SandboxAgentOptions): Promise<Sandbox
     delayMs: o.delayMs,
   });
   return { fake, secrets, env: { ...secrets, AGENT_WEBHOOK_URL: fake.url, AGENT_AUTH: 'hmac' } };
-}
-
-export interface SandboxFiles {
-  /** Written as OPSLOOP_POLICY_FILE. */
-  policy?: Policy;
-  /** Written as OPSLOOP_ACTIONS_FILE. */
-  catalog?: Catalog;
-}
-
-/** Writes the policy and catalog into `dir` (also OPSLOOP_DATA_DIR, for the audit file) and names them. */
-export function writeSandboxFiles(dir: string, files: SandboxFiles): OpsLoopEnv {
-  mkdirSync(dir, { recursive: true });
-  const env: OpsLoopEnv = { OPSLOOP_DATA_DIR: dir };
-  const write = (name: string, value: unknown) => {
-    const file = join(dir, name);
-    writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
-    return file;
-  };
-  if (files.policy) env.OPSLOOP_POLICY_FILE = write('sandbox-policy.json', files.policy);
-  if (files.catalog) env.OPSLOOP_ACTIONS_FILE = write('sandbox-actions.json', files.catalog);
-  return env;
 }
 
 export interface SandboxWorldOptions extends Omit<SandboxServiceNowOptions, 'username'> {

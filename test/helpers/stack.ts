@@ -11,7 +11,7 @@ import type { FakeAgent } from '../../src/sandbox/fake-agent';
 import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
 import type { FakeSlack } from '../../src/sandbox/fake-slack';
 import { serve } from '../../src/sandbox/serve';
-import type { OpsLoopEnv } from '../../src/sandbox/world';
+import type { OpsLoopEnv } from '../../src/sandbox/sandbox-files';
 import { wireWorker } from '../../src/worker/wire-worker';
 import { freePort } from './free-port';
 import { endRunsOn, quietRuntime, temporalAddress, workflowBundle } from './temporal';

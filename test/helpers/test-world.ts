@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Policy } from '../../src/policy/schema';
 import type { Catalog } from '../../src/runbook/catalog-schema';
-import { startSandboxWorld, type OpsLoopEnv, type SandboxWorld } from '../../src/sandbox/world';
+import type { OpsLoopEnv } from '../../src/sandbox/sandbox-files';
+import { startSandboxWorld, type SandboxWorld } from '../../src/sandbox/world';
 import { testPolicy } from './test-policy';
 
 export interface TestWorldOptions {
