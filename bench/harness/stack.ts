@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { waitForHttp } from '../../src/local/child-process';
-import { startDevServer, type DevServer } from '../../src/local/dev-server';
+import { startDevServer, type DevServer, type DevServerTuning } from '../../src/local/dev-server';
 import { ensureTemporalCli } from '../../src/local/temporal-cli';
 import { sandboxPolicy } from '../../src/policy/sandbox-policy';
 import { startFakeAgent, type FakeAgent } from '../../src/sandbox/fake-agent';
@@ -24,6 +24,8 @@ export interface BenchStackOptions {
   agentDelayMs?: number;
   /** When set, OpsLoop's API and worker processes write V8 CPU profiles (--cpu-prof) here when they exit. */
   profileDir?: string;
+  /** Dev-server settings instead of the tuned ones `npm start` runs (the benchmark's step-by-step ladder). */
+  devServerTuning?: DevServerTuning;
 }
 
 export interface StartedWorker {
@@ -35,6 +37,8 @@ export interface StartedWorker {
 export interface BenchStack {
   cliPath: string;
   server: DevServer;
+  /** The dev server's Prometheus endpoint (its `action` counter). */
+  serverMetricsUrl: string;
   /** The driver's own Temporal client (skeleton starts, direct floors, history reads). */
   client: Client;
   taskQueue: string;
@@ -87,7 +91,8 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   const nodeArgs = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`] : [];
   try {
     const cliPath = await ensureTemporalCli({ log: o.log });
-    const server = await startDevServer({ cliPath, port: await freePort(), dbFile: join(o.workDir, 'bench.sqlite'), fastSqlite: true });
+    const metricsPort = await freePort();
+    const server = await startDevServer({ cliPath, port: await freePort(), dbFile: join(o.workDir, 'bench.sqlite'), fastSqlite: true, tuning: o.devServerTuning, metricsPort });
     stoppers.push(server.stop);
     const connection = await Connection.connect({ address: server.address });
     stoppers.push(() => connection.close());
@@ -178,6 +183,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     const stack: BenchStack = {
       cliPath,
       server,
+      serverMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       client,
       taskQueue,
       slack,
