@@ -1,9 +1,11 @@
+import { temporal } from '@temporalio/proto';
 import { countBillableActions } from '../../../bench/loop/billable-actions';
 import { actionsBetween, parseActionCounter } from '../../../bench/loop/server-actions';
 
 const sa = (...keys: string[]) => ({ searchAttributes: { indexedFields: Object.fromEntries(keys.map((k) => [k, {}])) } });
 let id = 0;
-const ev = (attrs: Record<string, unknown>) => ({ eventId: ++id, ...attrs });
+// Decoded as a fetched history is: ids are Longs, attributes are messages.
+const ev = (attrs: Record<string, unknown>) => temporal.api.history.v1.HistoryEvent.fromObject({ eventId: ++id, ...attrs });
 
 describe('countBillableActions', () => {
   beforeEach(() => {
