@@ -32,7 +32,7 @@ export function benchConfig(mode: 'smoke' | 'full'): BenchConfig {
       f5: { parkSteps: [0, 4], idleMs: 500, samples: 2, completed: 8, checkpoints: 2, concurrency: 8 },
       f6: { coldStarts: 1, parkedKill: false },
       // Long enough for a lane to finish two incidents even on the CLI's defaults (an fsync per commit).
-      steps: { rounds: 1, f3: { concurrency: 4, durationMs: envNumber('BENCH_STEPS_SECONDS', 8) * 1000, warmupMs: 1_000 }, f4: { idleIncidents: 2, idleRate: 1, loadedSeconds: 1, eagerStarts: 0 } },
+      steps: { rounds: 1, f3: { concurrency: 4, durationMs: envNumber('BENCH_STEPS_SECONDS', 10) * 1000, warmupMs: 1_000 }, f4: { idleIncidents: 2, idleRate: 1, loadedSeconds: 1, eagerStarts: 0 } },
       incidentTimeoutMs: 60_000,
     };
   }
@@ -47,7 +47,8 @@ export function benchConfig(mode: 'smoke' | 'full'): BenchConfig {
     f6: { coldStarts: 3, parkedKill: true },
     steps: {
       rounds: envNumber('BENCH_STEPS_ROUNDS', 2),
-      f3: { concurrency: 24, durationMs: envNumber('BENCH_STEPS_SECONDS', 15) * 1000, warmupMs: 5_000 },
+      // 12 in flight: on the CLI's defaults (about 1 incident/s) a lane still starts a second incident after warm-up.
+      f3: { concurrency: 12, durationMs: envNumber('BENCH_STEPS_SECONDS', 20) * 1000, warmupMs: 4_000 },
       f4: { idleIncidents: 5, idleRate: 1, loadedSeconds: 2, eagerStarts: 0 },
     },
     incidentTimeoutMs: 120_000,

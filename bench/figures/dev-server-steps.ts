@@ -10,7 +10,7 @@ import { median, ratio } from '../load/stats';
 import { num } from '../report/format';
 import type { FigureResult, Row } from '../report/types';
 import type { FigureContext } from './context';
-import { f3Throughput } from './f3-throughput';
+import { cpuPerIncident, f3Throughput } from './f3-throughput';
 import { f4FirstPost } from './f4-first-post';
 import { startSkeletonWorker } from './skeleton-worker';
 
@@ -34,6 +34,8 @@ interface StepResult {
   opsloop: number;
   skeleton: number;
   firstPostIdleP50: { opsloop: number; skeleton: number };
+  /** Dev server + the arm's worker (and OpsLoop's API), CPU ms per incident: the measure that survives a busy machine. */
+  cpuMs: { opsloop: number; skeleton: number };
   f3: FigureResult;
   f4: FigureResult;
 }
@@ -47,8 +49,10 @@ export interface StepsInput {
 }
 
 interface F3Rounds {
-  rounds: Record<'opsloop' | 'skeleton', { rate: number }[]>;
+  rounds: Record<'opsloop' | 'skeleton', { rate: number; cpuMsPerIncident: Record<string, number> }[]>;
 }
+
+const sumOf = (ms: Record<string, number>, names: string[]) => names.reduce((sum, n) => sum + (ms[n] ?? 0), 0);
 interface F4Summary {
   summary: Record<'idle' | 'idleSk', { p50: number }>;
 }
@@ -85,6 +89,10 @@ async function measureStep(input: StepsInput, step: DevServerStep, index: number
         opsloop: median(rates.rounds.opsloop.map((r) => r.rate)),
         skeleton: median(rates.rounds.skeleton.map((r) => r.rate)),
         firstPostIdleP50: { opsloop: first.idle.p50, skeleton: first.idleSk.p50 },
+        cpuMs: {
+          opsloop: sumOf(cpuPerIncident(rates.rounds.opsloop), ['dev server', 'worker', 'api']),
+          skeleton: sumOf(cpuPerIncident(rates.rounds.skeleton), ['dev server', 'skeleton']),
+        },
         f3,
         f4,
       };
@@ -107,17 +115,17 @@ export async function devServerSteps(input: StepsInput): Promise<FigureResult> {
     input.log(`  F7 step ${i + 1}/${DEV_SERVER_STEPS.length}: ${step.name}`);
     const r = await measureStep(input, step, i);
     results.push(r);
-    input.log(`  F7 step ${i + 1}: opsloop ${num(r.opsloop)}/s · skeleton ${num(r.skeleton)}/s · first post idle p50 ${num(r.firstPostIdleP50.opsloop, 0)} ms`);
+    input.log(`  F7 step ${i + 1}: opsloop ${num(r.opsloop)}/s ${r.cpuMs.opsloop} CPU ms · skeleton ${num(r.skeleton)}/s ${r.cpuMs.skeleton} CPU ms · first post idle p50 ${num(r.firstPostIdleP50.opsloop, 0)} / ${num(r.firstPostIdleP50.skeleton, 0)} ms`);
   }
   const [first] = results;
   const rows: Row[] = results.map((r, i) => {
     const prev = results[i - 1];
     return {
       measure: `F3 incidents/s · ${r.step}`,
-      opsloop: `${num(r.opsloop)} (first post idle p50 ${num(r.firstPostIdleP50.opsloop, 0)} ms)`,
-      baselines: `skeleton ${num(r.skeleton)} (${num(r.firstPostIdleP50.skeleton, 0)} ms)`,
+      opsloop: `${num(r.opsloop)}/s · ${r.cpuMs.opsloop} CPU ms per incident · first post idle p50 ${num(r.firstPostIdleP50.opsloop, 0)} ms`,
+      baselines: `skeleton ${num(r.skeleton)}/s · ${r.cpuMs.skeleton} CPU ms · ${num(r.firstPostIdleP50.skeleton, 0)} ms`,
       ratios: prev
-        ? `step ×${num(ratio(r.opsloop, prev.opsloop))} (skeleton ×${num(ratio(r.skeleton, prev.skeleton))}) · from defaults ×${num(ratio(r.opsloop, first!.opsloop))} (skeleton ×${num(ratio(r.skeleton, first!.skeleton))}) · /skeleton ${num(ratio(r.opsloop, r.skeleton))}`
+        ? `rate: step ×${num(ratio(r.opsloop, prev.opsloop))} (skeleton ×${num(ratio(r.skeleton, prev.skeleton))}), from defaults ×${num(ratio(r.opsloop, first!.opsloop))} (skeleton ×${num(ratio(r.skeleton, first!.skeleton))}) · CPU: step ×${num(ratio(r.cpuMs.opsloop, prev.cpuMs.opsloop))} (skeleton ×${num(ratio(r.cpuMs.skeleton, prev.cpuMs.skeleton))}) · /skeleton ${num(ratio(r.opsloop, r.skeleton))}`
         : `/skeleton ${num(ratio(r.opsloop, r.skeleton))}`,
     };
   });
@@ -126,9 +134,10 @@ export async function devServerSteps(input: StepsInput): Promise<FigureResult> {
     id: 'F7',
     title: 'Dev-server settings, step by step',
     rows,
-    data: { steps: results.map((r) => ({ step: r.step, tuning: r.tuning, opsloop: r.opsloop, skeleton: r.skeleton, firstPostIdleP50: r.firstPostIdleP50, f3: r.f3.data, f4: r.f4.data })) },
+    data: { steps: results.map((r) => ({ step: r.step, tuning: r.tuning, opsloop: r.opsloop, skeleton: r.skeleton, cpuMs: r.cpuMs, firstPostIdleP50: r.firstPostIdleP50, f3: r.f3.data, f4: r.f4.data })) },
     notes: [
       `${results.length} steps, each on a fresh stack (new dev server, API and workers); per step F3 ${c.rounds} round(s) × ${c.f3.durationMs / 1000} s per arm with ${c.f3.concurrency} in flight, then F4 idle at ${c.f4.idleRate}/s. Shorter than F3 itself: read the ratios between steps more than the absolute rates.`,
+      'CPU ms per incident: dev server + worker (+ API for OpsLoop) over the F3 rounds, divided by the incidents completed. A shared machine slows the rate but not the work done, so on a busy machine read this column; fsync waits cost time, not CPU, so the SQLite steps show in the rate only.',
       'The last step is what the tests and the bench run (F1–F6 above); npm start runs the same with synchronous=NORMAL.',
     ],
   };

@@ -1,5 +1,5 @@
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { cpuMeter } from '../harness/proc-stats';
+import { cpuMeter, cpuTimeMs } from '../harness/proc-stats';
 import { countCalls, perIncident, resetFakes, type CallCounts } from '../loop/fake-ledger';
 import { formatActions } from '../loop/billable-actions';
 import { historyStats, type HistoryStats } from '../loop/history-shape';
@@ -32,9 +32,35 @@ interface Round {
   clickAckMs?: number[];
   /** The server's `action` counter over the round, by type. */
   serverActions: Record<string, number>;
+  /** CPU time per completed incident, ms, by process: unlike the rate, it holds up when other work shares the cores. */
+  cpuMsPerIncident: Record<string, number>;
+}
+
+/** CPU time each process used while `run` ran, divided by what it completed. */
+async function cpuPerCompletion<T extends { completed: number }>(pids: Record<string, number | undefined>, run: () => Promise<T>): Promise<[T, Record<string, number>]> {
+  const before = Object.entries(pids).map(([name, pid]) => [name, pid, pid === undefined ? undefined : cpuTimeMs(pid)] as const);
+  const result = await run();
+  const out: Record<string, number> = {};
+  for (const [name, pid, start] of before) {
+    const end = pid === undefined ? undefined : cpuTimeMs(pid);
+    if (start !== undefined && end !== undefined && result.completed > 0) out[name] = Math.round((end - start) / result.completed);
+  }
+  return [result, out];
 }
 
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
+
+/** Each process's median over rounds of its CPU ms per completed incident. */
+export function cpuPerIncident(rounds: { cpuMsPerIncident: Record<string, number> }[]): Record<string, number> {
+  const names = new Set(rounds.flatMap((r) => Object.keys(r.cpuMsPerIncident)));
+  return Object.fromEntries([...names].map((name) => [name, median(rounds.map((r) => r.cpuMsPerIncident[name] ?? 0))]));
+}
+
+const describeCpu = (ms: Record<string, number>) =>
+  Object.entries(ms)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
 
 /**
  * F3: completed incidents per second through the whole loop (webhook → thread → agent → findings → signed click →
@@ -50,21 +76,29 @@ export async function f3Throughput(ctx: FigureContext, skeleton: SkeletonWorker)
     for (const arm of alternate(ARMS, round)) {
       resetFakes(ctx.stack, ctx.watch);
       const actionsBefore = await readServerActions(ctx.stack.serverMetricsUrl);
-      const meter = cpuMeter({ ...ctx.stack.pids(), skeleton: skeleton.child.pid });
+      const pids = { ...ctx.stack.pids(), skeleton: skeleton.child.pid };
+      const meter = cpuMeter(pids);
       const pipeline = { concurrency: c.concurrency, durationMs: c.durationMs, warmupMs: c.warmupMs };
+      const counted = async <T>(run: () => Promise<T>) => {
+        const [result, cpuMsPerIncident] = await cpuPerCompletion(pids, async () => {
+          const r = await closedPipeline(run, pipeline);
+          return { ...r, completed: r.all.length };
+        });
+        return { result, cpuMsPerIncident };
+      };
       if (arm === 'opsloop') {
-        const result = await closedPipeline(() => runIncident(ctx.stack, ctx.watch, { via: 'business-rule', timeoutMs: ctx.config.incidentTimeoutMs }), pipeline);
+        const { result, cpuMsPerIncident } = await counted(() => runIncident(ctx.stack, ctx.watch, { via: 'business-rule', timeoutMs: ctx.config.incidentTimeoutMs }));
         const cpu = meter.stop();
         lastReal = result.all.at(-1) ?? lastReal;
         const calls = countCalls(ctx.stack);
         const serverActions = actionsBetween(actionsBefore, await readServerActions(ctx.stack.serverMetricsUrl));
-        rounds.opsloop.push({ rate: result.ratePerSecond, completed: result.all.length, failures: result.failures, cpu, calls, clickAckMs: result.all.map((r) => r.clickAckMs ?? NaN), serverActions });
+        rounds.opsloop.push({ rate: result.ratePerSecond, completed: result.all.length, failures: result.failures, cpu, calls, clickAckMs: result.all.map((r) => r.clickAckMs ?? NaN), serverActions, cpuMsPerIncident });
       } else {
-        const result = await closedPipeline(() => skeleton.driver.run({ timeoutMs: ctx.config.incidentTimeoutMs }), pipeline);
+        const { result, cpuMsPerIncident } = await counted(() => skeleton.driver.run({ timeoutMs: ctx.config.incidentTimeoutMs }));
         lastSkeleton = result.all.at(-1) ?? lastSkeleton;
         const cpu = meter.stop();
         const serverActions = actionsBetween(actionsBefore, await readServerActions(ctx.stack.serverMetricsUrl));
-        rounds.skeleton.push({ rate: result.ratePerSecond, completed: result.all.length, failures: result.failures, cpu, serverActions });
+        rounds.skeleton.push({ rate: result.ratePerSecond, completed: result.all.length, failures: result.failures, cpu, serverActions, cpuMsPerIncident });
       }
       const r = rounds[arm].at(-1)!;
       ctx.log(`  F3 round ${round + 1} ${arm}: ${num(r.rate)} incidents/s (${r.completed} completed, ${r.failures.length} failed) cpu ${JSON.stringify(r.cpu)}`);
@@ -160,6 +194,11 @@ export async function f3Throughput(ctx: FigureContext, skeleton: SkeletonWorker)
         measure: 'CPU at saturation (cores, last round)',
         opsloop: Object.entries(cpu('opsloop')).filter(([, v]) => v > 0.01).map(([k, v]) => `${k} ${num(v)}`).join(' · '),
         baselines: `skeleton run: ${Object.entries(cpu('skeleton')).filter(([, v]) => v > 0.01).map(([k, v]) => `${k} ${num(v)}`).join(' · ')}`,
+      },
+      {
+        measure: 'CPU time per incident (ms, median round)',
+        opsloop: describeCpu(cpuPerIncident(rounds.opsloop)),
+        baselines: `skeleton run: ${describeCpu(cpuPerIncident(rounds.skeleton))}`,
       },
       { measure: 'Approve click ack under this load, p50/p99/max', opsloop: latencies(clicks), target: 'max < 2.5 s', met: clicks.max < 2_500 },
     ],
