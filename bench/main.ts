@@ -12,13 +12,14 @@ import { f4FirstPost } from './figures/f4-first-post';
 import { f5Memory } from './figures/f5-memory';
 import { f6Recovery } from './figures/f6-recovery';
 import { startSkeletonWorker } from './figures/skeleton-worker';
+import { devServerSteps } from './figures/dev-server-steps';
 import { prepareFixtures } from './fixtures';
 import { canPin, lastPinError } from './harness/affinity';
 import { BUNDLE_SOURCES, buildBundle, type BuiltBundle, type BundleName } from './harness/bundles';
 import { waitForQuiet } from './harness/quiet';
 import { startBenchStack } from './harness/stack';
 import { watchSlack } from './loop/slack-watch';
-import { environment } from './report/environment';
+import { describeTuning, environment } from './report/environment';
 import { markdownTable } from './report/format';
 import { resultsMarkdown } from './report/results-md';
 import type { FigureResult } from './report/types';
@@ -26,16 +27,18 @@ import type { FigureResult } from './report/types';
 /**
  * `npm run bench` (full, ~20 min, rewrites bench/RESULTS.md) and `npm run bench:smoke` (every figure's code path
  * with small N, for CI). Exits non-zero only when the harness itself failed, never for a missed target.
- * `-- --only F1,F3` runs some figures; `-- --echo` prints the child processes' output.
+ * `-- --only=F1,F3` runs some figures; `-- --echo` prints the child processes' output; `-- --dev-server-steps` adds
+ * F7 (F3 and F4 once per dev-server setting, from the CLI's defaults to the tuned ones, about 13 min in full mode).
  */
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const steps = args.includes('--dev-server-steps') || (only?.includes('F7') ?? false);
 /** A full run waits for a quieter machine (other processes skew every figure), but not forever. */
 const QUIET_LOAD = 2;
 const QUIET_MAX_WAIT_MS = 3 * 60_000;
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const wanted = (id: string) => !only || only.includes(id);
+const wanted = (id: string) => (id === 'F7' ? steps : !only || only.includes(id));
 
 async function figure(id: string, title: string, fn: () => Promise<FigureResult>): Promise<FigureResult | undefined> {
   if (!wanted(id)) return undefined;
@@ -63,7 +66,12 @@ async function main(): Promise<number> {
   const startedAt = new Date();
   const workDir = mkdtempSync(join(tmpdir(), 'opsloop-bench-'));
   log(`OpsLoop benchmarks, ${config.mode} mode (work dir ${workDir})`);
-  const stack = await startBenchStack({ workDir, log, echoChildren: args.includes('--echo') });
+  const echoChildren = args.includes('--echo');
+  const bundles = {} as Record<BundleName, BuiltBundle>;
+  for (const name of Object.keys(BUNDLE_SOURCES) as BundleName[]) bundles[name] = await buildBundle(name, workDir);
+  // Before the main stack starts: each step runs a stack of its own, alone on the machine.
+  const stepFigure = await figure('F7', 'Dev-server settings, step by step', () => devServerSteps({ config, bundles, workDir, log, echoChildren }));
+  const stack = await startBenchStack({ workDir, log, echoChildren });
   // Interrupted (Ctrl-C, a CI timeout): stop the dev server, API and workers rather than leave them running.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -75,13 +83,12 @@ async function main(): Promise<number> {
   const figures: FigureResult[] = [];
   let pinned = false;
   try {
-    const bundles = {} as Record<BundleName, BuiltBundle>;
-    for (const name of Object.keys(BUNDLE_SOURCES) as BundleName[]) bundles[name] = await buildBundle(name, workDir);
     const { shape, parked } = await prepareFixtures(stack, watch, config.f1.parked);
     const ctx: FigureContext = { config, stack, watch, workDir, bundles, shape, parked, log, shared: {} };
     const env = await environment(stack.cliPath, {
       mode: config.mode,
       rounds: config.rounds,
+      devServer: describeTuning({ fastSqlite: true }),
       ...(quiet ? { loadAverage1mAtStart: quiet.load, waitedForQuietS: quiet.waitedS } : {}),
     });
 
@@ -107,6 +114,7 @@ async function main(): Promise<number> {
     for (const f of [await figure('F5', 'Worker memory', () => f5Memory(ctx)), await figure('F6', 'Recovery after worker SIGKILL', () => f6Recovery(ctx))]) {
       if (f) figures.push(f);
     }
+    if (stepFigure) figures.push(stepFigure);
 
     const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);
     env.cpuPlacement = pinned

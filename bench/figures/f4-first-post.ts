@@ -3,7 +3,8 @@ import { runIncident } from '../loop/incident-driver';
 import { openPipeline } from '../loop/pipeline';
 import { median, ratio, summarize, type LatencySummary } from '../load/stats';
 import { latencies, num } from '../report/format';
-import type { FigureResult } from '../report/types';
+import type { FigureResult, Row } from '../report/types';
+import { EAGER_START_RESULT, type EagerStartSamples } from '../skeleton/shape';
 import type { FigureContext } from './context';
 import { alternate } from './rounds';
 import type { SkeletonWorker } from './skeleton-worker';
@@ -42,6 +43,7 @@ export async function f4FirstPost(ctx: FigureContext, skeleton: SkeletonWorker):
     }
   }
   resetFakes(ctx.stack, ctx.watch);
+  const eager = c.eagerStarts > 0 ? await eagerStartPotential(ctx, c.eagerStarts) : undefined;
 
   const med = (phase: 'idle' | 'loaded', arm: Arm): LatencySummary => {
     const perRound = samples[phase][arm].map((s) => summarize(s));
@@ -68,12 +70,44 @@ export async function f4FirstPost(ctx: FigureContext, skeleton: SkeletonWorker):
         target: `p99 ≤ ${LOADED_P99_TARGET_MS / 1000} s, ≤ ${RATIO_TARGET} × skeleton`,
         met: loaded.p99 <= LOADED_P99_TARGET_MS && ratio(loaded.p99, loadedSk.p99) <= RATIO_TARGET,
       },
+      ...(eager ? [eagerRow(eager)] : []),
     ],
-    data: { loadedRate, samples, summary: { idle, idleSk, loaded, loadedSk } },
+    data: { loadedRate, samples, summary: { idle, idleSk, loaded, loadedSk }, ...(eager ? { eagerStart: eager } : {}) },
     notes: [
       'Both arms are offered the same absolute load (half of OpsLoop\'s F3 rate), and every incident runs to resolution.',
       'OpsLoop is timed from the webhook (its Business Rule fires as the incident is created) to the fake Slack receiving chat.postMessage; the skeleton from its start to the activity standing for that post.',
+      ...(eager
+        ? [
+            "Eager start: the skeleton started at 1/s from one process that also runs its worker over the same NativeConnection (what requestEagerStart needs), alternating plain and eager starts, each timed from the start call to its first-post activity. OpsLoop's webhook cannot use it as built: the API runs no worker, and it delivers with signalWithStart, which has no eager form.",
+          ]
+        : []),
       ...(failures.length ? [`Failed incidents: ${failures.length} (first: ${failures[0]})`] : []),
     ],
+  };
+}
+
+async function eagerStartPotential(ctx: FigureContext, count: number): Promise<EagerStartSamples> {
+  const child = ctx.stack.startProcess('eager-start', 'bench/skeleton/eager-start.ts', {
+    TEMPORAL_TASK_QUEUE: 'bench-eager-start',
+    BENCH_WORKFLOW_BUNDLE: ctx.bundles.skeleton.path,
+    BENCH_SKELETON_SHAPE: JSON.stringify(ctx.shape),
+    BENCH_EAGER_COUNT: String(count),
+    BENCH_EAGER_RATE: '1',
+  });
+  try {
+    const line = await child.waitForLine(new RegExp(`^${EAGER_START_RESULT} `), 60_000 + count * 2_000);
+    return JSON.parse(line.slice(EAGER_START_RESULT.length + 1)) as EagerStartSamples;
+  } finally {
+    await child.stop();
+  }
+}
+
+function eagerRow(e: EagerStartSamples): Row {
+  const [plain, eager] = [summarize(e.start), summarize(e.eager)];
+  return {
+    measure: 'eager start potential (skeleton, client + worker in one process, 1/s) · p50/p99/max',
+    opsloop: `not applicable (signalWithStart from a worker-less API)`,
+    baselines: `start ${latencies(plain)} · requestEagerStart ${latencies(eager)} (${e.eagerlyStarted}/${e.eager.length} granted)`,
+    ratios: `eager/start ${num(ratio(eager.p50, plain.p50))}, ${num(ratio(eager.p99, plain.p99))}`,
   };
 }

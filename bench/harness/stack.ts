@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { hermeticEnv, startEntryPoint, waitForHttp, type RunningChild } from '../../src/local/child-process';
-import { startDevServer, type DevServer } from '../../src/local/dev-server';
+import { startDevServer, type DevServer, type DevServerTuning } from '../../src/local/dev-server';
 import { ensureTemporalCli } from '../../src/local/temporal-cli';
 import { sandboxPolicy } from '../../src/policy/sandbox-policy';
 import type { BusinessRuleTarget } from '../../src/sandbox/business-rule-sender';
@@ -20,6 +20,8 @@ export interface BenchStackOptions {
   echoChildren?: boolean;
   /** How long the fake agent "investigates" before calling back; 0 by default (fakes at zero latency). */
   agentDelayMs?: number;
+  /** Dev-server settings instead of the tuned ones `npm start` runs (the benchmark's step-by-step ladder). */
+  devServerTuning?: DevServerTuning;
 }
 
 export interface StartedWorker {
@@ -31,6 +33,8 @@ export interface StartedWorker {
 export interface BenchStack {
   cliPath: string;
   server: DevServer;
+  /** The dev server's Prometheus endpoint (its `action` counter). */
+  serverMetricsUrl: string;
   /** The driver's own Temporal client (skeleton starts, direct floors, history reads). */
   client: Client;
   taskQueue: string;
@@ -79,7 +83,8 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
   const echo = o.echoChildren ? o.log : undefined;
   try {
     const cliPath = await ensureTemporalCli({ log: o.log });
-    const server = await startDevServer({ cliPath, port: await freePort(), dbFile: join(o.workDir, 'bench.sqlite'), fastSqlite: true });
+    const metricsPort = await freePort();
+    const server = await startDevServer({ cliPath, port: await freePort(), dbFile: join(o.workDir, 'bench.sqlite'), fastSqlite: true, tuning: o.devServerTuning, metricsPort });
     stoppers.push(server.stop);
     const connection = await Connection.connect({ address: server.address });
     stoppers.push(() => connection.close());
@@ -135,6 +140,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     const stack: BenchStack = {
       cliPath,
       server,
+      serverMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       client,
       taskQueue,
       slack: world.slack,

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { SkeletonShape } from '../skeleton/shape';
+import { countBillableActions, noActions, sumActions, type BillableActions } from './billable-actions';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -14,6 +15,8 @@ export interface HistoryStats {
   searchAttributeUpserts: number;
   timers: number;
   payloadKb: number;
+  /** Temporal Cloud's billable Actions these histories show. */
+  actions: BillableActions;
 }
 
 const activityName = (e: HistoryEvent) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? undefined;
@@ -26,10 +29,12 @@ async function events(client: Client, workflowId: string): Promise<HistoryEvent[
 
 /** What a set of histories holds: the costs Temporal pays per incident, by kind. */
 export async function historyStats(client: Client, workflowIds: string[]): Promise<HistoryStats> {
-  const stats: HistoryStats = { events: 0, workflowTasks: 0, activities: 0, activityTypes: {}, signals: {}, updates: 0, searchAttributeUpserts: 0, timers: 0, payloadKb: 0 };
+  const stats: HistoryStats = { events: 0, workflowTasks: 0, activities: 0, activityTypes: {}, signals: {}, updates: 0, searchAttributeUpserts: 0, timers: 0, payloadKb: 0, actions: noActions() };
   let payloadBytes = 0;
   for (const id of workflowIds) {
-    for (const e of await events(client, id)) {
+    const history = await events(client, id);
+    stats.actions = sumActions(stats.actions, countBillableActions(history));
+    for (const e of history) {
       stats.events++;
       if (e.workflowTaskCompletedEventAttributes) stats.workflowTasks++;
       const activity = activityName(e);

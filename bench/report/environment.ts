@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release, totalmem } from 'node:os';
 import { promisify } from 'node:util';
+import { effectiveTuning, type DevServerOptions } from '../../src/local/dev-server';
 import { PROJECT_ROOT } from '../../src/local/paths';
 
 const run = promisify(execFile);
@@ -32,6 +33,15 @@ const packageVersion = (name: string): string => {
 
 export type Environment = Record<string, string | number | boolean>;
 
+const SQLITE_LABEL = { cli: "SQLite: the CLI's defaults", wal: 'journal_mode=WAL, synchronous=NORMAL', 'wal-unsynced': 'journal_mode=WAL, synchronous=OFF' } as const;
+
+/** The dev server's settings in one line, e.g. "journal_mode=WAL, synchronous=OFF · 1 task-queue partition · eager activities". */
+export function describeTuning(o: Pick<DevServerOptions, 'tuning' | 'fastSqlite'>): string {
+  const t = effectiveTuning(o);
+  const partitions = t.taskQueuePartitions === undefined ? "the server's task-queue partitions (4)" : `${t.taskQueuePartitions} task-queue partition${t.taskQueuePartitions === 1 ? '' : 's'}`;
+  return [SQLITE_LABEL[t.sqlite], partitions, t.eagerActivities ? 'eager activities' : 'no eager activities'].join(' · ');
+}
+
 /** What a reader needs to judge or reproduce a run. Load average shows whether the machine was shared meanwhile. */
 export async function environment(cliPath: string, extra: Environment): Promise<Environment> {
   const [commit, dirty, cli] = await Promise.all([
@@ -49,7 +59,6 @@ export async function environment(cliPath: string, extra: Environment): Promise<
     temporalCli: cli,
     temporalSdk: packageVersion('@temporalio/worker'),
     slackBolt: packageVersion('@slack/bolt'),
-    sqlitePragmas: 'journal_mode=WAL, synchronous=OFF',
     loadAverage1mBeforeFigures: Math.round(loadavg()[0]! * 100) / 100,
     ...extra,
   };

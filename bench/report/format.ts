@@ -12,14 +12,18 @@ const escape = (cell: string | undefined): string => (cell ?? '').replace(/\|/g,
 
 /** The summary table, as Markdown (also readable on a terminal). */
 export function markdownTable(figures: FigureResult[]): string {
-  const lines = ['| Figure | Measure | OpsLoop | Baselines | Ratio | Target | Met |', '| --- | --- | --- | --- | --- | --- | --- |'];
+  // The "before" column only when some figure keeps a recorded figure beside its new one.
+  const withBefore = figures.some((f) => f.rows.some((r) => r.before !== undefined));
+  const header = ['Figure', 'Measure', 'OpsLoop', 'Baselines', 'Ratio', 'Target', 'Met', ...(withBefore ? ['Before (recorded)'] : [])];
+  const lines = [`| ${header.join(' | ')} |`, `|${' --- |'.repeat(header.length)}`];
   for (const f of figures) {
     if (f.error) {
-      lines.push(`| ${f.id} | ${escape(f.title)} | not measured: ${escape(f.error.split('\n')[0])} | | | | |`);
+      lines.push(`| ${f.id} | ${escape(f.title)} | not measured: ${escape(f.error.split('\n')[0])} |${' |'.repeat(header.length - 3)}`);
       continue;
     }
     for (const r of f.rows) {
-      lines.push(`| ${f.id} | ${escape(r.measure)} | ${escape(r.opsloop)} | ${escape(r.baselines)} | ${escape(r.ratios)} | ${escape(r.target)} | ${metCell(r)} |`);
+      const cells = [f.id, escape(r.measure), escape(r.opsloop), escape(r.baselines), escape(r.ratios), escape(r.target), metCell(r), ...(withBefore ? [escape(r.before)] : [])];
+      lines.push(`| ${cells.join(' | ')} |`);
     }
   }
   return lines.join('\n');

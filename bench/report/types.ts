@@ -7,6 +7,8 @@ export interface Row {
   target?: string;
   /** Whether the target was met; undefined when there is no target or it could not be judged. */
   met?: boolean;
+  /** The same measure as recorded before a change, kept beside the new figure. */
+  before?: string;
 }
 
 export interface FigureResult {

@@ -26,3 +26,13 @@ export interface SkeletonShape {
 /** Line prefixes the skeleton worker prints for the driver (stdout is its only channel, at no extra cost to Temporal). */
 export const SKELETON_LINE = { post: 'skeleton:post', investigate: 'skeleton:investigate', ask: 'skeleton:ask' } as const;
 export type SkeletonEvent = keyof typeof SKELETON_LINE;
+
+/** The line bench/skeleton/eager-start.ts ends with: its samples, as JSON. */
+export const EAGER_START_RESULT = 'eager-start-result';
+export interface EagerStartSamples {
+  /** Start call → first-post activity running, ms: plain starts, then `requestEagerStart`. */
+  start: number[];
+  eager: number[];
+  /** How many eager requests the server granted (the start returned the first workflow task inline). */
+  eagerlyStarted: number;
+}

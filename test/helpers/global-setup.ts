@@ -5,6 +5,7 @@ import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/local/dev-server';
 import { ensureTemporalCli } from '../../src/local/temporal-cli';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { ensureBrowser } from './browser';
 import { freePort } from './free-port';
 
 declare global {
@@ -14,10 +15,14 @@ declare global {
 
 /**
  * One real Temporal dev server (in-memory SQLite, headless) and one workflow bundle for the whole integration run;
- * each test then uses its own task queue and workflow ids. Test files find both through the environment.
+ * each test then uses its own task queue and workflow ids. Test files find both through the environment. What the
+ * suite needs from the machine is installed here on first use (the Temporal CLI, the sandbox console's browser), so
+ * a fresh clone's `npm test` needs no other step.
  */
 export default async function globalSetup(): Promise<void> {
-  const cliPath = await ensureTemporalCli();
+  const [cliPath, browser] = await Promise.all([ensureTemporalCli(), ensureBrowser()]);
+  if (browser.ok) process.env.OPSLOOP_TEST_CHROMIUM = browser.path;
+  else process.env.OPSLOOP_TEST_CHROMIUM_MISSING = browser.reason;
   const server = await startDevServer({ cliPath, port: await freePort(), fastSqlite: true });
   globalThis.__OPSLOOP_DEV_SERVER__ = server;
   const dir = mkdtempSync(join(tmpdir(), 'opsloop-test-'));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startSandboxConsole } from '../../src/sandbox/console';
@@ -7,7 +7,6 @@ import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 import { APPROVERS } from '../helpers/test-policy';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = resolve(__dirname, '..', '..', 'test-results', 'sandbox-console.png');
 const [APPROVER] = APPROVERS as [string];
 const BYSTANDER = 'U0BYSTANDER';
@@ -30,9 +29,9 @@ describe('the sandbox console in headless Chromium', () => {
   const threadOf = (page: Page, number: string) => page.locator('.thread-root').filter({ hasText: number });
 
   it('opens an incident through the form, shows its thread, and resolves it with the Approve button', async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run scripts/install-browser.sh (it installs Debian's chromium; nothing downloads a browser)`);
-    }
+    // The global setup installs the browser when it can, and says why when it cannot.
+    const executablePath = process.env.OPSLOOP_TEST_CHROMIUM;
+    if (!executablePath) throw new Error(process.env.OPSLOOP_TEST_CHROMIUM_MISSING ?? 'the global setup did not look for Chromium');
     stack = await startStack();
     const { servicenow, slack } = stack;
     servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
@@ -47,7 +46,7 @@ describe('the sandbox console in headless Chromium', () => {
         { id: APPROVER, name: 'approver', role: 'approver' },
       ],
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1440, height: 1400 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (err) => pageErrors.push(err.message));
