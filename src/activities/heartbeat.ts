@@ -7,7 +7,7 @@ export const HEARTBEAT_EVERY_MS = 1_000;
 /**
  * Wraps every function of an activity object so that, while a call is slower than `everyMs`, it heartbeats. With a
  * short heartbeat timeout, a worker that dies mid-call is noticed in seconds instead of after the start-to-close
- * timeout (performance.md §2.3, F6). Quick calls send no heartbeat at all.
+ * timeout (the bench measures it as F6). Quick calls send no heartbeat at all.
  */
 export function heartbeating<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T, everyMs = HEARTBEAT_EVERY_MS): T {
   return wrapEach(activities, async (call) => {

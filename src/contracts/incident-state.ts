@@ -1,4 +1,4 @@
-// Kept free of zod: workflows import it, and schemas do not belong in the workflow bundle (DESIGN.md §3).
+// Kept free of zod: workflows import it, and schemas do not belong in the workflow bundle.
 
 /** ServiceNow incident `state` values (Incident Management state model). */
 export const IncidentState = {

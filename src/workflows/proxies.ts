@@ -3,7 +3,7 @@ import type { Activities } from '../activities';
 
 /**
  * The only proxyActivities calls. External calls keep short start-to-close timeouts so work resumes quickly after
- * a worker dies (DESIGN.md §3); the client-side HTTP timeout (10 s by default) fires first, and the retry policy
+ * a worker dies; the client-side HTTP timeout (10 s by default) fires first, and the retry policy
  * bounds how long a flapping system can hold an incident. Slack, ServiceNow and agent calls heartbeat while slow,
  * so a dead worker's call is retried after the heartbeat timeout, not 15 s.
  */
