@@ -28,7 +28,7 @@ export function benchConfig(mode: 'smoke' | 'full'): BenchConfig {
       f1: { parked: 4, warmup: 10, closedRequests: 20, openSeconds: 0.5, openRates: [20, 100], saturationRequests: 32, saturationConcurrency: 32 },
       f2: { openRate: 20, openSeconds: 1, burst: 50, burstSeconds: 1, duplicates: 5 },
       f3: { concurrency: 8, durationMs: 7_000, warmupMs: 1_000 },
-      f4: { idleIncidents: 2, idleRate: 1, loadedSeconds: 2, eagerStarts: 4 },
+      f4: { idleIncidents: 2, idleRate: 1, loadedSeconds: 2, eagerStarts: envNumber('BENCH_F4_EAGER_STARTS', 4) },
       f5: { parkSteps: [0, 4], idleMs: 500, samples: 2, completed: 8, checkpoints: 2, concurrency: 8 },
       f6: { coldStarts: 1, parkedKill: false },
       // Long enough for a lane to finish two incidents even on the CLI's defaults (an fsync per commit).
@@ -42,7 +42,7 @@ export function benchConfig(mode: 'smoke' | 'full'): BenchConfig {
     f1: { parked: 20, warmup: 50, closedRequests: 300, openSeconds: 4, openRates: [20, 100], saturationRequests: 400, saturationConcurrency: 32 },
     f2: { openRate: 20, openSeconds: 5, burst: 500, burstSeconds: 10, duplicates: 5 },
     f3: { concurrency: 24, durationMs: 25_000, warmupMs: 7_000 },
-    f4: { idleIncidents: 5, idleRate: 1, loadedSeconds: 15, eagerStarts: 30 },
+    f4: { idleIncidents: 5, idleRate: 1, loadedSeconds: 15, eagerStarts: envNumber('BENCH_F4_EAGER_STARTS', 30) },
     f5: { parkSteps: [0, 100, 200], idleMs: 5_000, samples: 5, completed: envNumber('BENCH_F5_COMPLETED', 2000), checkpoints: 8, concurrency: 24 },
     f6: { coldStarts: 3, parkedKill: true },
     steps: {
