@@ -12,6 +12,7 @@ import { createApiSlack } from './slack/slack-web';
 import { loadCatalog } from '../runbook/load-catalog';
 import { createResponder } from './respond';
 import { createWorkflowGateway } from './workflow-gateway';
+import { searchAttributeReadiness } from '../temporal-setup/search-attribute-readiness';
 
 const present = (...values: (string | undefined)[]): string[] => values.filter((v): v is string => Boolean(v));
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     audit,
     slack,
     groupsOf: createGroupResolver(() => policy.current(), slack?.groupMembers),
+    namespaceReady: searchAttributeReadiness(connection, cfg.TEMPORAL_NAMESPACE),
     ready: () =>
       connection.withDeadline(Date.now() + 1000, async () => {
         await connection.workflowService.getSystemInfo({});

@@ -18,6 +18,7 @@ import { dataDir } from '../local/data-dir';
 import { createPolicyStore } from '../policy/policy-store';
 import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';
 import { loadCatalog } from '../runbook/load-catalog';
+import { ensureSearchAttributes } from '../temporal-setup/search-attributes';
 
 /** Maps our pino level onto the SDK's logger, which knows fewer levels. */
 function sdkLogLevel(level: string): LogLevel {
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   reloadPolicyOnSighup(policy, log);
   const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
   const connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
+  await ensureSearchAttributes(connection, cfg.TEMPORAL_NAMESPACE, { log: (fields, msg) => log.info(fields, msg) });
   const workflows = createOpsLoopWorkflows(new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE }), cfg.TEMPORAL_TASK_QUEUE);
   const activities = createActivities({
     servicenow: createServiceNowClient({
