@@ -15,12 +15,25 @@ const PERMISSION_DENIED = '7';
 const withoutPseudo = (headers: IncomingHttpHeaders): OutgoingHttpHeaders =>
   Object.fromEntries(Object.entries(headers).filter(([k]) => !k.startsWith(':')));
 
+export interface GatekeeperOptions {
+  upstream: string;
+  /** Methods answered PERMISSION_DENIED without reaching the server. */
+  deny?: readonly string[];
+  /**
+   * Methods whose call reaches the server and takes effect there, but whose answer is lost on the way back (as when
+   * the server or the network fails just after the commit): the caller gets UNAVAILABLE. Asked per call.
+   */
+  loseAnswer?: (path: string) => boolean;
+}
+
+const UNAVAILABLE = '14';
+
 /**
- * A real Temporal server seen through a stricter door, as a Temporal Cloud API key sees it: every gRPC call is relayed
+ * A real Temporal server seen through a stricter door, as a Temporal Cloud API key or a failing network sees it: every gRPC call is relayed
  * to `upstream` byte for byte (HTTP/2 frames, trailers and all), except the methods in `deny`, which are answered
- * PERMISSION_DENIED without reaching it.
+ * PERMISSION_DENIED without reaching it, and calls whose answer `loseAnswer` drops after the server has acted.
  */
-export async function startGrpcGatekeeper(options: { upstream: string; deny: readonly string[] }): Promise<GrpcGatekeeper> {
+export async function startGrpcGatekeeper(options: GatekeeperOptions): Promise<GrpcGatekeeper> {
   const calls: string[] = [];
   let upstream: ClientHttp2Session | undefined;
   const session = () => {
@@ -36,7 +49,7 @@ export async function startGrpcGatekeeper(options: { upstream: string; deny: rea
   server.on('stream', (stream, headers) => {
     const path = String(headers[constants.HTTP2_HEADER_PATH]);
     calls.push(path);
-    if (options.deny.includes(path)) {
+    if (options.deny?.includes(path)) {
       // A "trailers-only" answer, as gRPC servers send for an error before any message.
       stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': PERMISSION_DENIED, 'grpc-message': 'Request unauthorized' }, { endStream: true });
       stream.resume();
@@ -44,6 +57,13 @@ export async function startGrpcGatekeeper(options: { upstream: string; deny: rea
     }
     const relayed = session().request({ ...withoutPseudo(headers), ':method': 'POST', ':path': path });
     stream.pipe(relayed);
+    if (options.loseAnswer?.(path)) {
+      relayed.resume();
+      relayed.on('close', () => {
+        if (!stream.closed) stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': UNAVAILABLE, 'grpc-message': 'connection reset' }, { endStream: true });
+      });
+      return;
+    }
     let trailers: OutgoingHttpHeaders | undefined;
     relayed.on('trailers', (t: IncomingHttpHeaders) => (trailers = withoutPseudo(t)));
     relayed.on('response', (response) => {
