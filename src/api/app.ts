@@ -13,6 +13,7 @@ import { slackEventsRoute } from './routes/slack-events';
 import { slackInteractionsRoute, type Responder } from './routes/slack-interactions';
 import type { CommandDeps } from './commands';
 import type { WorkflowGateway } from './workflow-gateway';
+import type { Readiness } from '../temporal-setup/search-attribute-readiness';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -31,6 +32,8 @@ export interface AppDeps extends CommandDeps {
   respond: Responder;
   /** Readiness: Temporal answers (the policy is loaded once the process is up). Absent: always ready. */
   ready?: () => Promise<boolean>;
+  /** Readiness of the namespace: the search attributes OpsLoop writes exist. Absent: ready. */
+  namespaceReady?: () => Promise<Readiness>;
   logger: Logger;
   now?: () => number;
 }
@@ -91,7 +94,9 @@ export function createApp(deps: AppDeps): express.Express {
     '/readyz',
     asyncRoute(async (_req, res) => {
       const temporal = deps.ready ? await deps.ready().catch(() => false) : true;
-      res.status(temporal ? 200 : 503).json({ ok: temporal, temporal, policy: true });
+      const namespace = temporal && deps.namespaceReady ? await deps.namespaceReady() : { ready: temporal };
+      const ok = temporal && namespace.ready;
+      res.status(ok ? 200 : 503).json({ ok, temporal, searchAttributes: namespace.ready, policy: true, ...(namespace.reason ? { reason: namespace.reason } : {}) });
     }),
   );
   app.get('/metrics', metrics.endpoint);

@@ -12,6 +12,7 @@ import { loadCatalog } from '../runbook/load-catalog';
 import { createApp } from './app';
 import { createResponder } from './respond';
 import { createApiSlack } from './slack/slack-web';
+import { searchAttributeReadiness } from '../temporal-setup/search-attribute-readiness';
 import { createWorkflowGateway, type WorkflowGateway } from './workflow-gateway';
 
 export interface ApiOverrides {
@@ -55,6 +56,7 @@ export async function wireApi(cfg: ApiConfig, logger: Logger, overrides: ApiOver
     audit,
     slack,
     groupsOf: createGroupResolver(() => policy.current(), slack?.groupMembers),
+    namespaceReady: searchAttributeReadiness(connection, cfg.TEMPORAL_NAMESPACE),
     ready: () =>
       connection.withDeadline(Date.now() + 1000, async () => {
         await connection.workflowService.getSystemInfo({});

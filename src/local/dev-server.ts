@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { OPSLOOP_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
-import { ensureSearchAttributes } from './search-attributes';
+import { ensureSearchAttributes } from '../temporal-setup/search-attributes';
 
 export interface DevServerOptions {
   cliPath: string;

@@ -1,10 +1,7 @@
-import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { goInstall, hasGo, versionOf } from './go-install';
 import { TOOLS_DIR } from './paths';
-
-const run = promisify(execFile);
 
 /** The newest CLI tag `go install` accepts: v1.6+ carry a `replace` directive that `go install` refuses. */
 export const TEMPORAL_CLI_VERSION = '1.5.1';
@@ -21,44 +18,6 @@ export interface EnsureCliOptions {
   env?: NodeJS.ProcessEnv;
   toolsDir?: string;
   log?: (line: string) => void;
-}
-
-async function versionOf(path: string): Promise<string | undefined> {
-  try {
-    const { stdout } = await run(path, ['--version'], { timeout: 30_000 });
-    return stdout.trim();
-  } catch {
-    return undefined;
-  }
-}
-
-async function hasGo(env: NodeJS.ProcessEnv): Promise<boolean> {
-  try {
-    await run('go', ['version'], { timeout: 30_000, env });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function goInstall(binDir: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('go', ['install', MODULE], {
-      env: { ...env, GOBIN: binDir },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    const ticker = setInterval(() => log('  …still building the Temporal CLI (first run only)'), 30_000);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(ticker);
-      if (code === 0) resolvePromise();
-      else reject(new TemporalCliError(`go install ${MODULE} failed (exit ${code}):\n${stderr}`));
-    });
-  });
 }
 
 /**
@@ -94,7 +53,7 @@ export async function ensureTemporalCli(options: EnsureCliOptions = {}): Promise
   mkdirSync(binDir, { recursive: true });
   log(`Building the Temporal CLI v${TEMPORAL_CLI_VERSION} with Go into ${binDir} (first run only, a few minutes)…`);
   const started = Date.now();
-  await goInstall(binDir, env, log);
+  await goInstall({ packages: [MODULE], binDir, env, log, what: 'the Temporal CLI', toError: (m) => new TemporalCliError(m) });
   const version = await versionOf(binary);
   if (!version?.includes(EXPECTED_SERVER)) {
     throw new TemporalCliError(`Built ${binary} but it reports "${version ?? 'nothing'}", expected ${EXPECTED_SERVER}.`);

@@ -12,6 +12,7 @@ import {
   slackEventWorkflowId,
   slackViewWorkflowId,
 } from '../contracts/workflow-ids';
+import { withRequestId } from './with-request-id';
 
 /**
  * Every workflow OpsLoop starts from outside a workflow, in one place: the API (webhooks, Slack) and the activities
@@ -27,7 +28,8 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
     async deliverIncidentEvent(incident: IncidentSnapshot, requestedBy?: string): Promise<{ workflowId: string; status: 'accepted' | 'closed' }> {
       const workflowId = incidentWorkflowId(incident.number);
       try {
-        await client.workflow.signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot]>('incidentInvestigation', {
+        // One ServiceNow record version is one event, however often it is delivered: the server keeps it once.
+        await withRequestId(client, `servicenow/${incident.sysId}/${incident.sysModCount}`).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot]>('incidentInvestigation', {
           workflowId,
           taskQueue,
           args: [{ incident, requestedBy }],

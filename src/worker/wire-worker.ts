@@ -15,6 +15,7 @@ import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createPolicyStore, type PolicyStore } from '../policy/policy-store';
 import { loadCatalog } from '../runbook/load-catalog';
 import { createOpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
+import { ensureSearchAttributes } from '../temporal-setup/search-attributes';
 import { createWorker } from './create-worker';
 import { investigationSettings } from './settings';
 
@@ -24,6 +25,8 @@ export interface WorkerOverrides {
   shutdownGraceTime?: Duration;
   /** Cuts each Slack and agent call after this long (default 10 s; ServiceNow's is SERVICENOW_TIMEOUT_MS). */
   httpTimeoutMs?: number;
+  /** Told when the worker had to create search attributes on the namespace. */
+  log?: (fields: Record<string, unknown>, message: string) => void;
 }
 
 /** A worker built from configuration, with what it opened; `close()` after `worker.run()` has resolved. */
@@ -51,6 +54,8 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
+    // An empty cluster has none of OpsLoop's search attributes; where the worker may not create them it stops here.
+    await ensureSearchAttributes(connection, cfg.TEMPORAL_NAMESPACE, { log: overrides.log });
     const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
     const activities = createActivities({
       servicenow: createServiceNowClient({
