@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
+import { quietRuntime, temporalAddress, workflowBundle } from '../helpers/temporal';
 
 /**
  * Workflow-level tests: the real workflow bundle on the real dev server, with activities written inline by the test.
@@ -20,27 +20,10 @@ export interface WorkflowHarness {
   close(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
-  } catch {
-    // another helper in this process installed it first
-  }
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: workflow tests run through jest, whose global setup starts the dev server`);
-  return value;
-}
-
 /** Starts a worker on a fresh task queue with the given activities; every call is recorded before it runs. */
 export async function startWorkflowHarness(activities: InlineActivities): Promise<WorkflowHarness> {
   quietRuntime();
-  const address = required('OPSLOOP_TEST_TEMPORAL_ADDRESS');
+  const address = temporalAddress();
   const taskQueue = `wf-${randomUUID()}`;
   const calls: ActivityCall[] = [];
   const recorded = Object.fromEntries(
@@ -57,7 +40,7 @@ export async function startWorkflowHarness(activities: InlineActivities): Promis
     connection: nativeConnection,
     taskQueue,
     activities: recorded,
-    workflowBundle: { code: readFileSync(required('OPSLOOP_TEST_WORKFLOW_BUNDLE'), 'utf8') },
+    workflowBundle: workflowBundle(),
     shutdownGraceTime: '1s',
   });
   const running = worker.run();
