@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { Client as Pg } from 'pg';
+import { DEFAULT_DATABASE_URL } from '../../src/local/cluster/database';
 import { ensureServerTools, ensureUiTools } from '../../src/local/cluster/server-tools';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 
@@ -15,8 +17,24 @@ declare global {
  * a second after), so `npm test` alone works anywhere Go and PostgreSQL are; and bundles the workflow code once for
  * every worker the tests start. Each test file starts its own cluster on fresh databases.
  */
+/** Fails the project at once, in one line, where there is no PostgreSQL to put the clusters in. */
+async function checkPostgres(): Promise<void> {
+  const server = new URL(process.env.TEMPORAL_CLUSTER_DATABASE_URL || DEFAULT_DATABASE_URL);
+  const pg = new Pg({ connectionString: new URL('/postgres', server).toString(), connectionTimeoutMillis: 5_000 });
+  try {
+    await pg.connect();
+  } catch (err) {
+    throw new Error(
+      `the cluster tests need PostgreSQL at ${server.host} as ${decodeURIComponent(server.username)} (${err instanceof Error ? err.message : String(err)}): start the local one, or set TEMPORAL_CLUSTER_DATABASE_URL=postgres://user[:password]@host[:port]`,
+    );
+  } finally {
+    await pg.end().catch(() => undefined);
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  await checkPostgres();
   const started = Date.now();
   await ensureServerTools({ log });
   await ensureUiTools({ log });
