@@ -72,8 +72,9 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
     ...(process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE ? { OPSLOOP_WORKFLOW_BUNDLE: process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE } : {}),
     ...options.workerEnv,
   };
-  // Created here first: the processes' own idempotent migration then finds the table.
-  const audit: AuditStore = await createPostgresAuditStore(options.databaseUrl);
+  // Opened on first read, so the replicas meet the fresh database first and race for its migration, as in production.
+  let audit: Promise<AuditStore> | undefined;
+  const auditStore = () => (audit ??= createPostgresAuditStore(options.databaseUrl));
   const output: string[] = [];
   const apis: (RunningChild | undefined)[] = ports.map(() => undefined);
   const workers: (RunningChild | undefined)[] = Array.from({ length: options.workers }, () => undefined);
@@ -117,12 +118,12 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
     worker: (i) => started(workers, i, 'worker'),
     startApi,
     startWorker,
-    world: () => ({ client, taskQueue, slack: world.slack, servicenow: world.servicenow, audit: () => audit.list({}), output, secrets: world.secrets }),
+    world: () => ({ client, taskQueue, slack: world.slack, servicenow: world.servicenow, audit: async () => (await auditStore()).list({}), output, secrets: world.secrets }),
     async close() {
       await Promise.all([...apis, ...workers].map((c) => c?.kill9() ?? Promise.resolve()));
       await balancer.close();
       await world.stop();
-      await audit.close();
+      await (await audit)?.close();
       await connection.close();
     },
   };
