@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { createPostgresAuditStore } from '../../../src/audit/postgres-store';
 import type { AuditStore } from '../../../src/audit/audit-store';
@@ -58,7 +59,7 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
   const ports = await Promise.all(Array.from({ length: options.apis }, () => freePort()));
   const apiUrls = ports.map((p) => `http://127.0.0.1:${p}`);
   const balancer = await startLoadBalancer(() => apiUrls);
-  const { world, taskQueue, env } = await startTestWorld({ apiUrl: balancer.url, temporalAddress: options.temporalAddress, name: 'cluster' });
+  const { world, taskQueue, env } = await startTestWorld({ apiUrl: balancer.url, temporalAddress: options.temporalAddress, name: 'replicas' });
   const common = {
     ...hermeticEnv(),
     ...env,
@@ -124,6 +125,7 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
       await balancer.close();
       await world.stop();
       await (await audit)?.close();
+      if (env.OPSLOOP_DATA_DIR) rmSync(env.OPSLOOP_DATA_DIR, { recursive: true, force: true });
       await connection.close();
     },
   };
