@@ -40,6 +40,16 @@ const config: Config = {
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
       slowTestThreshold: 60,
     },
+    {
+      // A multi-process Temporal cluster on PostgreSQL per test file (src/local/cluster), killed piece by piece.
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.test.ts'],
+      transform,
+      testEnvironment: 'node',
+      globalSetup: '<rootDir>/test/cluster/global-setup.ts',
+      globalTeardown: '<rootDir>/test/cluster/global-teardown.ts',
+      slowTestThreshold: 120,
+    },
   ],
   testTimeout: 120_000,
 };

@@ -60,10 +60,31 @@ const fromRow = (r: Row): AuditEvent =>
     reason: r.reason ?? undefined,
   });
 
+/**
+ * Replicas starting together would race `CREATE TABLE IF NOT EXISTS` (the loser fails on pg_type's unique index):
+ * a transaction-scoped advisory lock lets one migrate while the others wait, then find the table.
+ */
+const MIGRATION_LOCK = 0x6f70736c; // "opsl"
+
+async function migrate(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(MIGRATION);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 /** The audit trail in PostgreSQL (DATABASE_URL); `ON CONFLICT DO NOTHING` makes retried appends harmless. */
 export async function createPostgresAuditStore(databaseUrl: string): Promise<AuditStore> {
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
-  await pool.query(MIGRATION);
+  await migrate(pool);
   return {
     async append(event) {
       const e = sanitize(event);

@@ -25,6 +25,8 @@ export interface Entry extends Outgoing {
   /** HTTP status, or 0 when no answer came (refused connection, reset, timeout). */
   status: number;
   answer: string;
+  /** The Retry-After header of the answer, if any (a 503 should carry one). */
+  retryAfter?: string;
   sentAt: number;
   ms: number;
 }
@@ -44,6 +46,7 @@ export class Ledger {
     const sentAt = Date.now();
     let status = 0;
     let answer = '';
+    let retryAfter: string | undefined;
     try {
       const res = await fetch(`${this.apiUrl}${request.route}`, {
         method: 'POST',
@@ -52,11 +55,12 @@ export class Ledger {
         signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
       });
       status = res.status;
+      retryAfter = res.headers.get('retry-after') ?? undefined;
       answer = await res.text();
     } catch (err) {
       answer = err instanceof Error ? err.message : String(err);
     }
-    const entry: Entry = { ...request, seq, status, answer, sentAt, ms: Date.now() - sentAt };
+    const entry: Entry = { ...request, seq, status, answer, retryAfter, sentAt, ms: Date.now() - sentAt };
     this.entries.push(entry);
     return entry;
   }

@@ -75,8 +75,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     (stopping ??= (async () => {
       await Promise.all(processes.map((p) => p.stop()));
       process.removeListener('exit', killAll);
-      if (databasesCreated && !options.keepDatabases) await dropDatabases({ sql: tools.sql, target: database });
-      rmSync(runDir, { recursive: true, force: true });
+      try {
+        if (databasesCreated && !options.keepDatabases) await dropDatabases({ sql: tools.sql, target: database });
+      } finally {
+        rmSync(runDir, { recursive: true, force: true });
+      }
     })());
 
   try {

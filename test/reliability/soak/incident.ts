@@ -32,7 +32,8 @@ const RETRY_DELAY_MS = 2_000;
 const SENDER_RETRIES = 150;
 
 export interface Driver {
-  stack: ProcessStack;
+  /** The process stack, or anything else with the fakes and the secrets requests are signed with. */
+  stack: Pick<ProcessStack, 'slack' | 'servicenow' | 'signingSecret' | 'serviceNowWebhookSecret'>;
   ledger: Ledger;
   watch: FakesWatch;
   stopping: () => boolean;
