@@ -84,7 +84,13 @@ async function migrate(pool: Pool): Promise<void> {
 /** The audit trail in PostgreSQL (DATABASE_URL); `ON CONFLICT DO NOTHING` makes retried appends harmless. */
 export async function createPostgresAuditStore(databaseUrl: string): Promise<AuditStore> {
   const pool = new Pool({ connectionString: databaseUrl, max: 4 });
-  await migrate(pool);
+  // An idle connection the server closes (a restart, a failover, an administrator) is only dropped from the pool: the
+  // next query opens a new one. Without a listener the pool's 'error' event would crash the process.
+  pool.on('error', () => undefined);
+  await migrate(pool).catch(async (err: unknown) => {
+    await pool.end();
+    throw err;
+  });
   return {
     async append(event) {
       const e = sanitize(event);
