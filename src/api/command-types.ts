@@ -17,7 +17,7 @@ export interface CommandDeps {
 }
 
 export interface CommandContext {
-  source: 'slash-command' | 'mention';
+  source: 'slash-command' | 'mention' | 'modal';
   userId: string;
   userName?: string;
   channelId: string;

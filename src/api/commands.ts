@@ -1,28 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../contracts/audit';
 import { authorize } from '../policy/authorize';
 import { COMMANDS, type CommandName } from '../policy/schema';
 import { incidentModal, resolveModal } from './slack/modals';
 import { usageText, type Command } from './slack/command-text';
-import type { AuditStore } from '../audit/audit-store';
+import { auditFromApi, auditRefusal } from './audit-from-api';
 import { DecisionRefusedError, UnknownActionError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
 import { runbookCommand } from './runbook-command';
 import type { CommandContext, CommandDeps, CommandReply } from './command-types';
 
 export type { CommandContext, CommandDeps, CommandReply };
+export { auditFromApi };
 
 const commandName = (c: Command): CommandName | undefined => (c.kind === 'invalid' ? undefined : c.kind);
 
-/**
- * Writes a row for something the API decided itself (a denial, a refused click): nothing else records it. With a
- * delivery key (Slack's event_id), a redelivered event finds its row already written (first write wins).
- */
-export async function auditFromApi(audit: AuditStore, event: Omit<AuditEvent, 'eventId' | 'at'>, deliveryKey?: string): Promise<void> {
-  await audit.append({ ...event, eventId: `api/${deliveryKey ?? randomUUID()}`, at: new Date().toISOString() });
-}
-
-/** The audit key of a refusal: per Slack event when there is one, so Slack's retries of it are not audited again. */
-const refusalKey = (ctx: CommandContext) => (ctx.eventId ? `slack-event/${ctx.eventId}/refused` : undefined);
 
 const statusText = (s: Awaited<ReturnType<WorkflowGateway['incidentStatus']>>): string => {
   const lines = [`${s.incidentNumber} · P${s.priority} · ${s.stage}${s.hasFindings ? ' · findings received' : ''}`];
@@ -49,17 +38,7 @@ export async function denial(deps: CommandDeps, ctx: CommandContext, command: Co
   if (name) {
     const decision = authorize(deps.policy.current(), { userId: ctx.userId, groups, channelId: ctx.channelId }, { kind: 'command', command: name });
     if (!decision.allowed) {
-      await auditFromApi(deps.audit, {
-        source: ctx.source,
-        action: name,
-        actorId: ctx.userId,
-        actorName: ctx.userName,
-        channelId: ctx.channelId,
-        text: ctx.text,
-        incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined,
-        result: 'denied',
-        reason: decision.reason,
-      }, refusalKey(ctx));
+      await auditRefusal(deps.audit, ctx, { action: name, reason: decision.reason, incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined });
       return { text: `:no_entry: Not allowed: ${decision.reason}.`, denied: true };
     }
   }
@@ -138,7 +117,7 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
     if (err instanceof UnknownIncidentError) return { text: `OpsLoop has no open investigation for ${err.incidentNumber}.` };
     if (err instanceof UnknownActionError) return { text: `:grey_question: ${err.message}.` };
     if (err instanceof DecisionRefusedError) {
-      await auditFromApi(deps.audit, { source: ctx.source, action: command.kind, actorId: ctx.userId, channelId: ctx.channelId, text: ctx.text, result: 'denied', reason: err.message }, refusalKey(ctx));
+      await auditRefusal(deps.audit, ctx, { action: command.kind, reason: err.message, incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined });
       return { text: `:no_entry: ${err.message}`, denied: true };
     }
     throw err;
