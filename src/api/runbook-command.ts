@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { RunbookActionInput } from '../contracts/runbook';
 import { rolesOf } from '../policy/authorize';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
@@ -54,7 +54,10 @@ export async function runbookCommand(
       ].join('\n'),
     };
   }
-  const workflowId = `action/${action.name}/${randomBytes(4).toString('hex')}`;
+  // A mention's id comes from its event_id, so Slack redelivering the event (even while the first delivery is still
+  // running) joins the same action instead of starting a second one.
+  const shortId = ctx.eventId ? createHash('sha256').update(`slack-event/${ctx.eventId}`).digest('hex').slice(0, 8) : randomBytes(4).toString('hex');
+  const workflowId = `action/${action.name}/${shortId}`;
   const input: RunbookActionInput = {
     actionName: action.name,
     params,

@@ -41,7 +41,8 @@ export interface WorkflowGateway {
   jobs(channelId: string, userId: string, limit?: number): Promise<JobSummary[]>;
   /** Starts the workflow that creates the incident from `/ops incident`'s modal; keyed by the view id. */
   openIncident(viewId: string, input: OpenIncidentInput): Promise<void>;
-  startAction(workflowId: string, input: RunbookActionInput): Promise<void>;
+  /** Starts the action once per workflow id; `duplicate` when that id already ran. */
+  startAction(workflowId: string, input: RunbookActionInput): Promise<'started' | 'duplicate'>;
   /** What a proposed action would run, from its pending approval. */
   approvalPreview(approvalWorkflowId: string): Promise<string | undefined>;
   /** Records who cancelled, then cancels; throws UnknownActionError when no such action is running. */
