@@ -5,6 +5,7 @@ import { usageText, type Command } from './slack/command-text';
 import { auditFromApi, auditRefusal } from './audit-from-api';
 import { DecisionRefusedError, UnknownActionError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
 import { runbookCommand } from './runbook-command';
+import { decideByText } from './decide-by-text';
 import type { CommandContext, CommandDeps, CommandReply } from './command-types';
 
 export type { CommandContext, CommandDeps, CommandReply };
@@ -67,17 +68,8 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
         await deps.gateway.investigate(command.incidentNumber, ctx.userId);
         return { text: `:mag: Investigating ${command.incidentNumber}; its thread opens in the incident channel.` };
       case 'approve':
-      case 'reject': {
-        const result = await deps.gateway.decideForIncident(command.incidentNumber, {
-          choice: command.kind,
-          userId: ctx.userId,
-          userName: ctx.userName,
-          groups,
-          source: ctx.source === 'mention' ? 'mention' : 'slash-command',
-          comment: command.comment,
-        });
-        return { text: `:white_check_mark: Your decision (${result.choice}) on ${command.incidentNumber} was recorded.` };
-      }
+      case 'reject':
+        return await decideByText(deps, ctx, command, groups);
       case 'audit': {
         const rows = await deps.audit.list({ incidentNumber: command.incidentNumber, limit: 20 });
         if (rows.length === 0) return { text: `No audit entries for ${command.incidentNumber}.` };
