@@ -1,5 +1,6 @@
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { businessRuleBody } from '../../src/sandbox/business-rule-sender';
+import { withoutPriority } from '../../src/sandbox/fake-servicenow';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
 import type { BenchStack } from '../harness/stack';
@@ -33,7 +34,7 @@ export interface IncidentDriverOptions {
 /** Drives one incident through the whole real loop: ServiceNow → API → worker → Slack → agent → click → resolution. */
 export async function runIncident(stack: BenchStack, watch: SlackWatch, o: IncidentDriverOptions): Promise<IncidentRun> {
   const createdAt = Date.now();
-  const incident = stack.servicenow.createIncident({ ...BENCH_INCIDENT });
+  const incident = stack.servicenow.createIncident(withoutPriority(BENCH_INCIDENT));
   const number = incident.number;
   if (o.via !== 'business-rule') {
     const event = JSON.parse(businessRuleBody(incident, 'insert')) as IncidentEvent;

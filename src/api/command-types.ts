@@ -1,6 +1,7 @@
 import type { AuditStore } from '../audit/audit-store';
 import type { PolicyStore } from '../policy/policy-store';
 import type { Catalog } from '../runbook/catalog-schema';
+import type { Responder } from './respond';
 import type { ApiSlack } from './slack/slack-web';
 import type { WorkflowGateway } from './workflow-gateway';
 
@@ -14,10 +15,12 @@ export interface CommandDeps {
   audit: AuditStore;
   groupsOf: (userId: string) => Promise<string[]>;
   slack?: ApiSlack;
+  /** Follow-ups through a command's response_url (a decision confirmed after the answer went out). */
+  respond?: Responder;
 }
 
 export interface CommandContext {
-  source: 'slash-command' | 'mention';
+  source: 'slash-command' | 'mention' | 'modal';
   userId: string;
   userName?: string;
   channelId: string;

@@ -1,28 +1,18 @@
-import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../contracts/audit';
 import { authorize } from '../policy/authorize';
 import { COMMANDS, type CommandName } from '../policy/schema';
 import { incidentModal, resolveModal } from './slack/modals';
 import { usageText, type Command } from './slack/command-text';
-import type { AuditStore } from '../audit/audit-store';
+import { auditFromApi, auditRefusal } from './audit-from-api';
 import { DecisionRefusedError, UnknownActionError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
 import { runbookCommand } from './runbook-command';
+import { decideByText } from './decide-by-text';
 import type { CommandContext, CommandDeps, CommandReply } from './command-types';
 
 export type { CommandContext, CommandDeps, CommandReply };
+export { auditFromApi };
 
 const commandName = (c: Command): CommandName | undefined => (c.kind === 'invalid' ? undefined : c.kind);
 
-/**
- * Writes a row for something the API decided itself (a denial, a refused click): nothing else records it. With a
- * delivery key (Slack's event_id), a redelivered event finds its row already written (first write wins).
- */
-export async function auditFromApi(audit: AuditStore, event: Omit<AuditEvent, 'eventId' | 'at'>, deliveryKey?: string): Promise<void> {
-  await audit.append({ ...event, eventId: `api/${deliveryKey ?? randomUUID()}`, at: new Date().toISOString() });
-}
-
-/** The audit key of a refusal: per Slack event when there is one, so Slack's retries of it are not audited again. */
-const refusalKey = (ctx: CommandContext) => (ctx.eventId ? `slack-event/${ctx.eventId}/refused` : undefined);
 
 const statusText = (s: Awaited<ReturnType<WorkflowGateway['incidentStatus']>>): string => {
   const lines = [`${s.incidentNumber} · P${s.priority} · ${s.stage}${s.hasFindings ? ' · findings received' : ''}`];
@@ -49,17 +39,7 @@ export async function denial(deps: CommandDeps, ctx: CommandContext, command: Co
   if (name) {
     const decision = authorize(deps.policy.current(), { userId: ctx.userId, groups, channelId: ctx.channelId }, { kind: 'command', command: name });
     if (!decision.allowed) {
-      await auditFromApi(deps.audit, {
-        source: ctx.source,
-        action: name,
-        actorId: ctx.userId,
-        actorName: ctx.userName,
-        channelId: ctx.channelId,
-        text: ctx.text,
-        incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined,
-        result: 'denied',
-        reason: decision.reason,
-      }, refusalKey(ctx));
+      await auditRefusal(deps.audit, ctx, { action: name, reason: decision.reason, incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined });
       return { text: `:no_entry: Not allowed: ${decision.reason}.`, denied: true };
     }
   }
@@ -88,17 +68,8 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
         await deps.gateway.investigate(command.incidentNumber, ctx.userId);
         return { text: `:mag: Investigating ${command.incidentNumber}; its thread opens in the incident channel.` };
       case 'approve':
-      case 'reject': {
-        const result = await deps.gateway.decideForIncident(command.incidentNumber, {
-          choice: command.kind,
-          userId: ctx.userId,
-          userName: ctx.userName,
-          groups,
-          source: ctx.source === 'mention' ? 'mention' : 'slash-command',
-          comment: command.comment,
-        });
-        return { text: `:white_check_mark: Your decision (${result.choice}) on ${command.incidentNumber} was recorded.` };
-      }
+      case 'reject':
+        return await decideByText(deps, ctx, command, groups);
       case 'audit': {
         const rows = await deps.audit.list({ incidentNumber: command.incidentNumber, limit: 20 });
         if (rows.length === 0) return { text: `No audit entries for ${command.incidentNumber}.` };
@@ -138,7 +109,7 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
     if (err instanceof UnknownIncidentError) return { text: `OpsLoop has no open investigation for ${err.incidentNumber}.` };
     if (err instanceof UnknownActionError) return { text: `:grey_question: ${err.message}.` };
     if (err instanceof DecisionRefusedError) {
-      await auditFromApi(deps.audit, { source: ctx.source, action: command.kind, actorId: ctx.userId, channelId: ctx.channelId, text: ctx.text, result: 'denied', reason: err.message }, refusalKey(ctx));
+      await auditRefusal(deps.audit, ctx, { action: command.kind, reason: err.message, incidentNumber: 'incidentNumber' in command ? command.incidentNumber : undefined });
       return { text: `:no_entry: ${err.message}`, denied: true };
     }
     throw err;

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { RunbookActionInput } from '../contracts/runbook';
 import { rolesOf } from '../policy/authorize';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { ParamError, parseParams, usageOf } from '../runbook/params';
 import { describePlan, planAction } from '../runbook/plan';
+import { auditRefusal } from './audit-from-api';
 import type { CommandContext, CommandDeps, CommandReply } from './command-types';
 import type { Command } from './slack/command-text';
 
@@ -25,14 +26,20 @@ export async function runbookCommand(
     if (mayRun.length === 0) return { text: 'There are no runbook actions you may run.' };
     return { text: ['*Runbook actions you may run*', ...mayRun.map(usageOf)].join('\n') };
   }
+  // Every refusal is audited, with the reason the person is shown.
+  const refuse = async (text: string, reason: string): Promise<CommandReply> => {
+    await auditRefusal(deps.audit, ctx, { action: 'run', reason });
+    return { text, denied: true };
+  };
   const action = catalog.actions.find((a) => a.name === command.action);
-  if (!action) return { text: `:grey_question: There is no action \`${command.action.slice(0, 40)}\`. See \`/ops actions\`.`, denied: true };
-  if (!ROLE_OK(roles, action.role)) return { text: `:no_entry: Not allowed: you need the ${action.role} role to run \`${action.name}\`.`, denied: true };
+  const named = `\`${command.action.slice(0, 40)}\``;
+  if (!action) return refuse(`:grey_question: There is no action ${named}. See \`/ops actions\`.`, `there is no action ${named}`);
+  if (!ROLE_OK(roles, action.role)) return refuse(`:no_entry: Not allowed: you need the ${action.role} role to run \`${action.name}\`.`, `you need the ${action.role} role to run \`${action.name}\``);
   let params: Record<string, string>;
   try {
     params = parseParams(action, command.args, catalog);
   } catch (err) {
-    if (err instanceof ParamError) return { text: `:no_entry: ${err.message}. Nothing was run.\nUsage: ${usageOf(action)}`, denied: true };
+    if (err instanceof ParamError) return refuse(`:no_entry: ${err.message}. Nothing was run.\nUsage: ${usageOf(action)}`, `${action.name}: ${err.message}`);
     throw err;
   }
   const plan = planAction(action, params, catalog);
@@ -47,7 +54,10 @@ export async function runbookCommand(
       ].join('\n'),
     };
   }
-  const workflowId = `action/${action.name}/${randomBytes(4).toString('hex')}`;
+  // A mention's id comes from its event_id, so Slack redelivering the event (even while the first delivery is still
+  // running) joins the same action instead of starting a second one.
+  const shortId = ctx.eventId ? createHash('sha256').update(`slack-event/${ctx.eventId}`).digest('hex').slice(0, 8) : randomBytes(4).toString('hex');
+  const workflowId = `action/${action.name}/${shortId}`;
   const input: RunbookActionInput = {
     actionName: action.name,
     params,

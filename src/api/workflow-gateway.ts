@@ -31,17 +31,22 @@ export interface WorkflowGateway {
   deliverFindings(findings: Findings): Promise<{ workflowId: string }>;
   /** Resolves once the decision is accepted (or refused: DecisionRefusedError). */
   decide(approvalWorkflowId: string, decision: DecisionInput, updateId: string): Promise<{ choice: string }>;
-  incidentStatus(incidentNumber: string): Promise<IncidentStatus>;
+  /** `patienceMs` (default: the Slack budget) is how long to wait for a worker to answer the query. */
+  incidentStatus(incidentNumber: string, patienceMs?: number): Promise<IncidentStatus>;
   /** Starts the mention's workflow once per Slack event_id; `duplicate` for a redelivery. */
   handleMention(input: SlackMentionInput): Promise<'started' | 'duplicate'>;
   investigate(incidentNumber: string, requestedBy: string): Promise<{ workflowId: string }>;
-  /** `/ops approve|reject INC…`: the decision goes to the incident's pending approval. */
-  decideForIncident(incidentNumber: string, decision: DecisionInput): Promise<{ choice: string }>;
+  /**
+   * `/ops approve|reject INC…`: the decision goes to the incident's pending approval. Finding that approval needs a
+   * worker; `patienceMs` (default: the Slack budget) is how long to wait for one.
+   */
+  decideForIncident(incidentNumber: string, decision: DecisionInput, patienceMs?: number): Promise<{ choice: string }>;
   /** Recent runs in a channel or asked for by a person, newest first. */
   jobs(channelId: string, userId: string, limit?: number): Promise<JobSummary[]>;
   /** Starts the workflow that creates the incident from `/ops incident`'s modal; keyed by the view id. */
   openIncident(viewId: string, input: OpenIncidentInput): Promise<void>;
-  startAction(workflowId: string, input: RunbookActionInput): Promise<void>;
+  /** Starts the action once per workflow id; `duplicate` when that id already ran. */
+  startAction(workflowId: string, input: RunbookActionInput): Promise<'started' | 'duplicate'>;
   /** What a proposed action would run, from its pending approval. */
   approvalPreview(approvalWorkflowId: string): Promise<string | undefined>;
   /** Records who cancelled, then cancels; throws UnknownActionError when no such action is running. */
@@ -137,8 +142,8 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
 
     investigate: (incidentNumber, requestedBy) => within(budgetMs, () => workflows.startInvestigation(incidentNumber, requestedBy)),
 
-    async decideForIncident(incidentNumber, decision) {
-      const status = await this.incidentStatus(incidentNumber);
+    async decideForIncident(incidentNumber, decision, patienceMs) {
+      const status = await this.incidentStatus(incidentNumber, patienceMs);
       if (!status.pendingApproval) throw new DecisionRefusedError(`${incidentNumber} has no decision waiting (stage: ${status.stage}).`);
       return this.decide(status.pendingApproval.workflowId, decision, `${status.pendingApproval.workflowId}:${decision.userId}:`);
     },
@@ -195,12 +200,18 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       });
     },
 
-    async incidentStatus(incidentNumber) {
-      try {
-        return await within(budgetMs, () => client.workflow.getHandle(incidentWorkflowId(incidentNumber)).query(incidentStatusQuery));
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new UnknownIncidentError(incidentNumber);
-        throw err;
+    async incidentStatus(incidentNumber, patienceMs = budgetMs) {
+      const handle = client.workflow.getHandle(incidentWorkflowId(incidentNumber));
+      const giveUpAt = Date.now() + patienceMs;
+      // A query needs a worker; while none is up each attempt times out, and a longer patience asks again.
+      for (;;) {
+        try {
+          return await within(Math.min(budgetMs, Math.max(giveUpAt - Date.now(), 1)), () => handle.query(incidentStatusQuery));
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) throw new UnknownIncidentError(incidentNumber);
+          if (Date.now() >= giveUpAt) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
       }
     },
   };

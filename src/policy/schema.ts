@@ -27,6 +27,12 @@ const approvalRuleSchema = z.strictObject({
   requesterMayApprove: z.boolean().default(false),
 });
 
+/** A command's role; a command left out of `commands:` is reported as missing, not as a wrong value. */
+const commandRole = (command: CommandName) =>
+  z.enum(ROLES, {
+    error: (issue) => (issue.input === undefined ? `missing: say which role ${command} needs (viewer, operator, approver or admin)` : undefined),
+  });
+
 /** The authorization policy (OPSLOOP_POLICY_FILE), YAML or JSON. */
 export const policySchema = z.strictObject({
   version: z.literal(1),
@@ -42,7 +48,7 @@ export const policySchema = z.strictObject({
     .min(1, 'list at least one channel (or "*")'),
   /** The role each command needs; admins may run everything. */
   commands: z.strictObject(
-    Object.fromEntries(COMMANDS.map((c) => [c, c in LATER_COMMAND_DEFAULTS ? z.enum(ROLES).default(LATER_COMMAND_DEFAULTS[c]!) : z.enum(ROLES)])) as Record<
+    Object.fromEntries(COMMANDS.map((c) => [c, c in LATER_COMMAND_DEFAULTS ? commandRole(c).default(LATER_COMMAND_DEFAULTS[c]!) : commandRole(c)])) as Record<
       CommandName,
       z.ZodEnum<{ [K in Role]: K }>
     >,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { businessRuleBody, sendBusinessRuleEvent, type BusinessRuleTarget } from './business-rule-sender';
 import type { FakeIncident } from './fake-incident';
+import { lookupPriority } from './priority-lookup';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
 import { SEED_INCIDENTS } from './seed-incidents';
@@ -39,8 +40,11 @@ export interface FakeServiceNow extends Served {
   incidents(): FakeIncident[];
   /** The number the next created incident will get. */
   nextIncidentNumber(): string;
-  /** Creates an incident (as a person in ServiceNow would); the Business Rule fires when one is installed. */
-  createIncident(fields: Partial<FakeIncident> & { short_description: string }): FakeIncident;
+  /**
+   * Creates an incident (as a person in ServiceNow would); the Business Rule fires when one is installed. Priority
+   * is not a field a person sets: it follows from impact and urgency (see impactUrgencyFor).
+   */
+  createIncident(fields: NewFakeIncident): FakeIncident;
   /** Changes an incident as a person in ServiceNow would; the Business Rule fires when one is installed. */
   updateIncident(number: string, changes: Partial<Pick<FakeIncident, (typeof WRITABLE)[number]>>): FakeIncident;
   /** Installs the after insert/update Business Rule that posts to OpsLoop (as `npm run servicenow:business-rule` generates). */
@@ -49,8 +53,19 @@ export interface FakeServiceNow extends Served {
   settled(): Promise<void>;
 }
 
+/** What a person fills in on the incident form; priority is computed. */
+export type NewFakeIncident = Partial<Omit<FakeIncident, 'priority'>> & { short_description: string; priority?: never };
+
 const FINISHED = ['6', '7', '8'];
-const WRITABLE = ['short_description', 'description', 'priority', 'urgency', 'impact', 'state', 'assignment_group', 'cmdb_ci', 'close_code', 'close_notes'] as const;
+// No priority: the priority lookup computes it from impact and urgency, and a written one does not stick.
+const WRITABLE = ['short_description', 'description', 'urgency', 'impact', 'state', 'assignment_group', 'cmdb_ci', 'close_code', 'close_notes'] as const;
+
+/** A copy without `priority` (the lookup sets it, whatever a request wrote), e.g. to create a recorded incident again. */
+export function withoutPriority<T extends object>(fields: T): Omit<T, 'priority'> {
+  const copy: T & { priority?: unknown } = { ...fields };
+  delete copy.priority;
+  return copy;
+}
 
 const serviceNowTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 const failure = (message: string, detail: string) => ({ error: { message, detail }, status: 'failure' });
@@ -115,12 +130,14 @@ export async function startFakeServiceNow(options: {
     void sent.finally(() => inFlight.delete(sent));
   };
 
-  const createIncident = (fields: Partial<FakeIncident> & { short_description: string }): FakeIncident => {
+  const withComputedPriority = (incident: FakeIncident): FakeIncident => ({ ...incident, priority: lookupPriority(incident.impact, incident.urgency) ?? incident.priority });
+
+  const createIncident = (fields: NewFakeIncident): FakeIncident => {
     const number = fields.number ?? `INC${String(nextNumber).padStart(7, '0')}`;
     nextNumber = Math.max(nextNumber, Number(number.slice(3)) + 1);
-    const incident: FakeIncident = {
+    const incident: FakeIncident = withComputedPriority({
       description: '',
-      priority: '3',
+      priority: '5',
       urgency: '2',
       impact: '2',
       state: '1',
@@ -128,20 +145,22 @@ export async function startFakeServiceNow(options: {
       cmdb_ci: '',
       close_code: '',
       close_notes: '',
-      ...fields,
+      ...withoutPriority(fields as Partial<FakeIncident>),
+      short_description: fields.short_description,
       sys_id: randomBytes(16).toString('hex'),
       number,
       sys_updated_on: serviceNowTime(Date.now()),
       sys_mod_count: '0',
       work_notes: [],
-    };
+    });
     incidents.set(incident.sys_id, incident);
     fireBusinessRule(incident, 'insert', PERSON);
     return incident;
   };
   const applyChanges = (incident: FakeIncident, changes: Record<string, unknown>, by: string): FakeIncident => {
-    const next: FakeIncident = { ...incident, work_notes: [...incident.work_notes] };
+    let next: FakeIncident = { ...incident, work_notes: [...incident.work_notes] };
     for (const field of WRITABLE) if (typeof changes[field] === 'string') next[field] = changes[field];
+    next = withComputedPriority(next);
     if (typeof changes.work_notes === 'string' && changes.work_notes) next.work_notes.push(changes.work_notes);
     next.sys_mod_count = String(Number(incident.sys_mod_count) + 1);
     next.sys_updated_on = serviceNowTime(Date.now());
@@ -150,7 +169,7 @@ export async function startFakeServiceNow(options: {
     fireBusinessRule(next, 'update', by);
     return next;
   };
-  if (options.seed !== false) for (const seed of SEED_INCIDENTS) createIncident(seed);
+  if (options.seed !== false) for (const seed of SEED_INCIDENTS) createIncident(withoutPriority(seed));
   if (firstNumber !== undefined) nextNumber = firstNumber;
 
   const expected = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
@@ -195,7 +214,7 @@ export async function startFakeServiceNow(options: {
       res.status(400).json(failure('Invalid request', 'short_description is required'));
       return;
     }
-    res.status(201).json({ result: project(createIncident({ ...body, short_description: body.short_description }), undefined) });
+    res.status(201).json({ result: project(createIncident({ ...withoutPriority(body), short_description: body.short_description }), undefined) });
   });
 
   app.patch('/api/now/table/incident/:sysId', faults.middleware('PATCH incident', errorBody), (req, res) => {

@@ -3,6 +3,7 @@ import type { FakeServiceNow } from './fake-servicenow';
 import type { FakeSlack } from './fake-slack';
 import { buttonsOf, findDecisionMessage, rootMessages } from './slack-messages';
 import { sendButtonClick } from './slack-requests';
+import { impactUrgencyFor } from '../servicenow/priority';
 
 export interface IncidentDemoOptions {
   apiUrl: string;
@@ -44,9 +45,7 @@ export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentD
   const incident = o.servicenow.createIncident({
     short_description: 'Payments API 5xx error rate above 5%',
     description: 'Alarm payments-api-5xx fired at 5.8% for 5 minutes in eu-west-1.',
-    priority: '1',
-    urgency: '1',
-    impact: '1',
+    ...impactUrgencyFor('1'),
     state: '2',
     assignment_group: 'Payments SRE',
     cmdb_ci: 'payments-api',

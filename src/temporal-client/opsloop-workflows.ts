@@ -125,20 +125,27 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
       }
     },
 
-    async startAction(workflowId: string, input: RunbookActionInput): Promise<void> {
-      await client.workflow.start('runbookAction', {
-        workflowId,
-        taskQueue,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: OpsRequester, value: input.requestedBy },
-          { key: OpsStage, value: 'requested' },
-          { key: SlackChannel, value: input.channelId },
-          ...(input.incidentNumber ? [{ key: IncidentNumber, value: input.incidentNumber }] : []),
-        ],
-        staticSummary: `${input.actionName} ${Object.values(input.params).join(' ')} · requested by ${input.requestedBy}`,
-      });
+    /** Starts the action once per id; `duplicate` when that id already ran (a redelivered Slack event). */
+    async startAction(workflowId: string, input: RunbookActionInput): Promise<'started' | 'duplicate'> {
+      try {
+        await client.workflow.start('runbookAction', {
+          workflowId,
+          taskQueue,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: OpsRequester, value: input.requestedBy },
+            { key: OpsStage, value: 'requested' },
+            { key: SlackChannel, value: input.channelId },
+            ...(input.incidentNumber ? [{ key: IncidentNumber, value: input.incidentNumber }] : []),
+          ],
+          staticSummary: `${input.actionName} ${Object.values(input.params).join(' ')} · requested by ${input.requestedBy}`,
+        });
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+        throw err;
+      }
+      return 'started';
     },
 
     /** Hands a notification to the channel's notifier (started on first use), which batches and deduplicates by id. */

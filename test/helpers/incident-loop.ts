@@ -4,6 +4,7 @@ import { buttonsOf, findDecisionMessage, rootMessages as roots, threadReplies as
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { eventually } from './eventually';
 import type { Stack } from './stack';
+import { impactUrgencyFor, type Priority } from '../../src/servicenow/priority';
 
 export { buttonsOf };
 export const rootMessages = (stack: Stack, number: string) => roots(stack.slack, number);
@@ -35,9 +36,10 @@ export async function click(stack: Stack, message: ChannelMessage, choice: 'appr
  * Installs the Business Rule and creates an in-progress incident, as a person in ServiceNow would; returns its number.
  * Without `rule.skipUser` OpsLoop's own writes come back as webhooks, as a carelessly generated rule would send them.
  */
-export function openIncident(stack: Stack, fields: { short_description: string; cmdb_ci?: string; priority?: string }, rule: { skipUser?: string } = {}): string {
+export function openIncident(stack: Stack, fields: { short_description: string; cmdb_ci?: string; priority?: Priority }, rule: { skipUser?: string } = {}): string {
   stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret, ...rule });
-  return stack.servicenow.createIncident({ state: '2', priority: '2', ...fields }).number;
+  const { priority = '2', ...rest } = fields;
+  return stack.servicenow.createIncident({ state: '2', ...impactUrgencyFor(priority), ...rest }).number;
 }
 
 /** What the incident's investigation returned, once it closed. */

@@ -4,6 +4,7 @@ import { sendSlashCommand, signAsSlack, slashCommandBody } from '../../src/sandb
 import { decisionMessage } from '../helpers/incident-loop';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 describe('observability: health, metrics, logs without secrets, and the Web UI views', () => {
   let stack: Stack;
@@ -54,7 +55,7 @@ describe('observability: health, metrics, logs without secrets, and the Web UI v
   it('keeps the search attributes an operator filters on current (OpsStage, IncidentPriority)', async () => {
     stack = await startStack();
     stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
-    const number = stack.servicenow.createIncident({ short_description: 'Payments down', state: '2', priority: '1' }).number;
+    const number = stack.servicenow.createIncident({ short_description: 'Payments down', state: '2', ...impactUrgencyFor('1') }).number;
     await decisionMessage(stack, number);
     const query = `OpsStage = "awaiting-decision" AND IncidentPriority = "1" AND TaskQueue = "${stack.taskQueue}"`;
     const ids = await eventually(async () => {

@@ -7,6 +7,7 @@ import { decisionMessage } from '../helpers/incident-loop';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 import { expectNoWorkflowsIn } from '../helpers/temporal';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 describe('Slack Events API, /ops status, the reconcile schedule and the generated Business Rule', () => {
   let stack: Stack;
@@ -71,7 +72,7 @@ describe('Slack Events API, /ops status, the reconcile schedule and the generate
   it('reports status by mention and by /ops status, and answers help in the thread', async () => {
     stack = await startStack();
     stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
-    const number = stack.servicenow.createIncident({ short_description: 'Queue backlog growing', state: '2', priority: '3' }).number;
+    const number = stack.servicenow.createIncident({ short_description: 'Queue backlog growing', state: '2', ...impactUrgencyFor('3') }).number;
     await decisionMessage(stack, number);
 
     await postEvent(mention(`Ev${Date.now()}S`, `status ${number}`, '1700000200.000200'));
@@ -92,7 +93,7 @@ describe('Slack Events API, /ops status, the reconcile schedule and the generate
   it('the reconcile workflow starts investigations whose webhook never arrived, and only once', async () => {
     stack = await startStack();
     // No Business Rule installed: this incident's insert event was "lost".
-    const number = stack.servicenow.createIncident({ short_description: 'Missed by the Business Rule', state: '1', priority: '2' }).number;
+    const number = stack.servicenow.createIncident({ short_description: 'Missed by the Business Rule', state: '1', ...impactUrgencyFor('2') }).number;
     const run = () =>
       stack.client.workflow.execute('reconcileIncidents', { workflowId: `reconcile-test-${Date.now()}`, taskQueue: stack.taskQueue, args: [{ lookbackMinutes: 10 }] });
     const first = (await run()) as { seen: number; accepted: number };

@@ -10,6 +10,7 @@ import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 import { expectNoWorkflowsIn } from '../helpers/temporal';
 import { ADMIN, APPROVERS, testPolicy } from '../helpers/test-policy';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
 const DATABASE_URL = process.env.OPSLOOP_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -80,7 +81,7 @@ describe('trust: policy, authorization at every entry point, approvals and the a
 
   it('a P1 needs two distinct approvers; one person clicking twice counts once; the requester may not approve their own request', async () => {
     stack = await startStack();
-    const number = stack.servicenow.createIncident({ short_description: 'Orders DB down', state: '2', priority: '1' }).number;
+    const number = stack.servicenow.createIncident({ short_description: 'Orders DB down', state: '2', ...impactUrgencyFor('1') }).number;
     expect((await slash(`investigate ${number}`, APPROVER)).text).toContain(`Investigating ${number}`);
     const decision = await decisionMessage(stack, number);
 

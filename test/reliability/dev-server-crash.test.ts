@@ -8,6 +8,7 @@ import { startProcessStack, type ProcessStack } from './harness/process-stack';
 import { worldOf } from './harness/world';
 import { Ledger, type Entry } from './ledger';
 import { buttonClick, mention, serviceNowEvent, slashCommand } from './requests';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 const [APPROVER] = APPROVERS as [string];
 
@@ -23,7 +24,7 @@ describe('faults 4 and 5: the Temporal dev server is killed -9, then restarted o
     stack = await startProcessStack({ temporalAddress: server.address });
     const s = stack;
     const driver = new Ledger(s.apiUrl);
-    const open = s.servicenow.createIncident({ short_description: 'Orders DB replica lag', state: '2', priority: '2' });
+    const open = s.servicenow.createIncident({ short_description: 'Orders DB replica lag', state: '2', ...impactUrgencyFor('2') });
     await driver.send(serviceNowEvent(s.serviceNowWebhookSecret, open, 'insert'));
     const decision = structuredClone(await eventually(() => findDecisionMessage(s.slack, open.number), 30_000, 'the decision message'));
 

@@ -7,6 +7,7 @@ import { decisionIn } from './harness/incident-flow';
 import { worldOf } from './harness/world';
 import { Ledger } from './ledger';
 import { buttonClick, mention, serviceNowEvent } from './requests';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
 
@@ -19,8 +20,8 @@ describe('fault 10: duplicate and late deliveries', () => {
   it('keeps one run, one thread and one decision per incident, and refuses a click after expiry', async () => {
     stack = await startStack({ env: { OPSLOOP_APPROVAL_EXPIRY_MS: '8000', OPSLOOP_APPROVAL_REMINDER_MS: '60000' } });
     const ledger = new Ledger(stack.apiUrl);
-    const raced = stack.servicenow.createIncident({ short_description: 'Orders API 5xx after deploy', state: '2', priority: '2' });
-    const expiring = stack.servicenow.createIncident({ short_description: 'Nightly export late', state: '2', priority: '2' });
+    const raced = stack.servicenow.createIncident({ short_description: 'Orders API 5xx after deploy', state: '2', ...impactUrgencyFor('2') });
+    const expiring = stack.servicenow.createIncident({ short_description: 'Nightly export late', state: '2', ...impactUrgencyFor('2') });
 
     // A retrying sender (or a Business Rule firing on insert and update) delivers the same version five times at once.
     const deliveries = await ledger.sendAll([...Array.from({ length: 5 }, () => serviceNowEvent(stack.serviceNowWebhookSecret, raced, 'insert')), serviceNowEvent(stack.serviceNowWebhookSecret, expiring, 'insert')]);

@@ -5,6 +5,7 @@ import { check, type Verdict } from './checker';
 import { worldOf } from './harness/world';
 import { Ledger, type Entry } from './ledger';
 import { slashCommand } from './requests';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 const STALL_MS = 500;
 const SLACK_DEADLINE_MS = 2500;
@@ -46,7 +47,7 @@ describe('fault 13: a 500 ms event-loop stall in the API', () => {
     const command = (i: number): Promise<Entry> => {
       const responseUrl = stack.slack.newResponseUrl();
       if (i % 2 === 1) return driver.send(slashCommand(stack.signingSecret, { text: 'help', userId: `U0OPS${i}`, responseUrl }));
-      const { number } = stack.servicenow.createIncident({ short_description: `Stall ${i}`, state: '2', priority: '3' });
+      const { number } = stack.servicenow.createIncident({ short_description: `Stall ${i}`, state: '2', ...impactUrgencyFor('3') });
       resolved.push(number);
       return driver.send(slashCommand(stack.signingSecret, { text: `resolve ${number} restarted the pool`, userId: `U0OPS${i}`, responseUrl }));
     };

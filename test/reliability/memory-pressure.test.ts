@@ -9,6 +9,7 @@ import { startProcessStack, type ProcessStack } from './harness/process-stack';
 import { worldOf } from './harness/world';
 import { Ledger } from './ledger';
 import { buttonClick, serviceNowEvent } from './requests';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 /** The worker's V8 heap limit, a small container's: below 48 MB it cannot even start here (it OOMs while loading). */
 const HEAP_MB = Number(process.env.OPSLOOP_TEST_HEAP_MB ?? 64);
@@ -91,7 +92,7 @@ describe('fault 14: worker memory pressure (small heap, maxCachedWorkflows above
     phase = 'idle';
     await new Promise((r) => setTimeout(r, 1000));
     phase = 'parking';
-    const incidents = Array.from({ length: PARKED }, (_, i) => stack.servicenow.createIncident({ short_description: `Memory pressure ${i}`, state: '2', priority: '2' }));
+    const incidents = Array.from({ length: PARKED }, (_, i) => stack.servicenow.createIncident({ short_description: `Memory pressure ${i}`, state: '2', ...impactUrgencyFor('2') }));
     numbers.push(...incidents.map((i) => i.number));
     await inBatches(incidents, BATCH, async (incident) => {
       const ingest = await driver.send(serviceNowEvent(stack.serviceNowWebhookSecret, incident, 'insert'));

@@ -8,6 +8,7 @@ import { startProcessStack, type ProcessStack } from './harness/process-stack';
 import { worldOf } from './harness/world';
 import { Ledger } from './ledger';
 import { buttonClick, serviceNowEvent } from './requests';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 const INCIDENTS = 24;
 /** One new incident this often: the loop is never idle while the worker restarts. */
@@ -48,7 +49,7 @@ describe('fault 3: rolling worker restarts (SIGTERM, with the shutdown grace) un
 
   /** One incident through the whole loop: the Business Rule's webhook, the decision message, an approval, Resolved. */
   const incident = async (i: number) => {
-    const created = stack.servicenow.createIncident({ short_description: `Rolling restart load ${i}`, state: '2', priority: '2' });
+    const created = stack.servicenow.createIncident({ short_description: `Rolling restart load ${i}`, state: '2', ...impactUrgencyFor('2') });
     numbers.push(created.number);
     const ingest = await driver.send(serviceNowEvent(stack.serviceNowWebhookSecret, created, 'insert'));
     if (ingest.status !== 202) throw new Error(`${created.number}: webhook answered ${ingest.status} ${ingest.answer}`);

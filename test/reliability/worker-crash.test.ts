@@ -9,6 +9,7 @@ import { startProcessStack, type ProcessStack } from './harness/process-stack';
 import { worldOf } from './harness/world';
 import { Ledger, type Entry } from './ledger';
 import { buttonClick, serviceNowEvent, slashCommand } from './requests';
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 
 const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
 const replies = (stack: ProcessStack, responseUrl: string) => stack.slack.responsesFor(responseUrl).map((r) => String(r.body.text));
@@ -60,7 +61,7 @@ describe('fault 2: no worker is up when an approver clicks', () => {
   it('answers within 2.5 s, says the decision is being recorded, and applies it once when a worker returns', async () => {
     stack = await startProcessStack({ temporalAddress: temporalAddress() });
     const driver = new Ledger(stack.apiUrl);
-    const incident = stack.servicenow.createIncident({ short_description: 'Checkout latency above 2 s', state: '2', priority: '2' });
+    const incident = stack.servicenow.createIncident({ short_description: 'Checkout latency above 2 s', state: '2', ...impactUrgencyFor('2') });
     expect((await driver.send(serviceNowEvent(stack.serviceNowWebhookSecret, incident, 'insert'))).status).toBe(202);
     const decision = structuredClone(await eventually(() => findDecisionMessage(stack.slack, incident.number), 30_000, 'the decision message'));
 

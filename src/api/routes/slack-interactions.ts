@@ -6,11 +6,9 @@ import { BadRequestError, readFormBody } from '../middleware/form-body';
 import { blockActionsSchema, viewSubmissionSchema, type BlockActions } from '../slack/payloads';
 import { viewSubmissionRoute } from './slack-view-submission';
 import { DecisionRefusedError } from '../workflow-gateway';
+import { DECISION_ACK_BUDGET_MS, type Responder } from '../respond';
 
-/** Within Slack's 3 s: what is not accepted by then is reported through response_url when it is. */
-export const DECISION_ACK_BUDGET_MS = 2_000;
-
-export type Responder = (responseUrl: string, message: { text: string; response_type: 'ephemeral'; replace_original: false }) => Promise<void>;
+export { DECISION_ACK_BUDGET_MS, type Responder };
 
 export interface InteractionDeps extends CommandDeps {
   respond: Responder;

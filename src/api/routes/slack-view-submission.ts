@@ -20,7 +20,7 @@ export function viewSubmissionRoute(deps: CommandDeps) {
   return async (req: Request, res: Response, submission: ViewSubmission): Promise<void> => {
     const { view, user } = submission;
     const meta = metadata(view);
-    const ctx = { source: 'slash-command' as const, userId: user.id, userName: user.username ?? user.name, channelId: meta.channelId ?? '', text: `modal ${view.callback_id}` };
+    const ctx = { source: 'modal' as const, userId: user.id, userName: user.username ?? user.name, channelId: meta.channelId ?? '', text: `modal ${view.callback_id}` };
     const groups = await deps.groupsOf(user.id);
 
     if (view.callback_id === RESOLVE_MODAL) {

@@ -2,6 +2,7 @@ import type { Incident } from '../../contracts/schemas/incident';
 import { IncidentNotFoundError, UnexpectedResponseError } from '../errors';
 import { fetchJson, type FetchFn } from '../http';
 import type { IncidentSnapshot } from '../../contracts/investigation';
+import { impactUrgencyFor, parsePriority } from '../../servicenow/priority';
 import { INCIDENT_FIELDS, SNAPSHOT_FIELDS, incidentListResponseSchema, incidentResponseSchema, snapshotListResponseSchema } from './schemas';
 
 export interface ServiceNowClientConfig {
@@ -102,18 +103,13 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
       return snapshot;
     },
 
-    /** Creates an incident (urgency/impact from the priority, as ServiceNow computes priority from them). */
-    async createIncident(fields: { short_description: string; description: string; priority: string; cmdb_ci: string }): Promise<IncidentSnapshot> {
+    /** Creates an incident with the impact and urgency that give the chosen priority (ServiceNow computes priority). */
+    async createIncident({ priority, ...fields }: { short_description: string; description: string; priority: string; cmdb_ci: string }): Promise<IncidentSnapshot> {
       const target = 'ServiceNow POST incident';
-      const level = fields.priority === '1' ? '1' : fields.priority === '4' || fields.priority === '5' ? '3' : '2';
       const created = parse(
         target,
         incidentResponseSchema,
-        await request(target, `/api/now/table/incident?sysparm_fields=${INCIDENT_FIELDS}`, 'POST', {
-          ...fields,
-          urgency: level,
-          impact: fields.priority === '1' ? '1' : '2',
-        }),
+        await request(target, `/api/now/table/incident?sysparm_fields=${INCIDENT_FIELDS}`, 'POST', { ...fields, ...impactUrgencyFor(parsePriority(priority)) }),
       ).result;
       return this.getSnapshotByNumber(created.number);
     },

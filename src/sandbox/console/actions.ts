@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { impactUrgencyFor } from '../../servicenow/priority';
 import type { FakeServiceNow } from '../fake-servicenow';
 import type { FakeSlack } from '../fake-slack';
 import { buttonsOf } from '../slack-messages';
@@ -42,14 +43,6 @@ export const commandSchema = z.object({
   line: text(500).regex(/^\/[\w-]+(\s|$)/, 'a slash command starts with / (e.g. /ops help)'),
 });
 
-/** ServiceNow derives priority from impact × urgency; these pairs give P1…P4 in its default lookup. */
-const IMPACT_URGENCY: Record<string, { impact: string; urgency: string }> = {
-  '1': { impact: '1', urgency: '1' },
-  '2': { impact: '1', urgency: '2' },
-  '3': { impact: '2', urgency: '2' },
-  '4': { impact: '2', urgency: '3' },
-};
-
 const buttonLabel = (button: unknown): string => {
   const label = (button as { text?: { text?: unknown } }).text?.text;
   return typeof label === 'string' ? label : 'a button';
@@ -66,7 +59,8 @@ export function createActions(d: ActionDeps) {
   return {
     /** Through the fake ServiceNow, so its Business Rule posts the same signed webhook a real one would. */
     openIncident(input: z.infer<typeof newIncidentSchema>) {
-      const incident = d.servicenow.createIncident({ ...input, ...IMPACT_URGENCY[input.priority], state: '1' });
+      const { priority, ...fields } = input;
+      const incident = d.servicenow.createIncident({ ...fields, ...impactUrgencyFor(priority), state: '1' });
       return { number: incident.number };
     },
 

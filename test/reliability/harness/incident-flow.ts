@@ -6,6 +6,7 @@ import type { Stack } from '../../helpers/stack';
 import { APPROVERS } from '../../helpers/test-policy';
 import type { Ledger } from '../ledger';
 import { buttonClick } from '../requests';
+import { impactUrgencyFor } from '../../../src/servicenow/priority';
 
 /** The decision message in any of the incident's threads (a duplicated root must not hide it). */
 export function decisionIn(stack: Stack, number: string, timeoutMs = 45_000): Promise<ChannelMessage> {
@@ -26,7 +27,7 @@ export function decisionIn(stack: Stack, number: string, timeoutMs = 45_000): Pr
  */
 export async function openAndReject(stack: Stack, ledger: Ledger, shortDescription: string): Promise<string> {
   stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
-  const { number } = stack.servicenow.createIncident({ short_description: shortDescription, state: '2', priority: '2' });
+  const { number } = stack.servicenow.createIncident({ short_description: shortDescription, state: '2', ...impactUrgencyFor('2') });
   const decision = await decisionIn(stack, number);
   await ledger.send(buttonClick(stack.signingSecret, decision, { choice: 'reject', userId: APPROVERS[0]!, responseUrl: stack.slack.newResponseUrl(), expect: 'accepted' }));
   await stack.client.workflow.getHandle(incidentWorkflowId(number)).result();

@@ -4,6 +4,7 @@ import { acknowledged } from '../check-effects';
 import { buttonClick, serviceNowEvent, slashCommand } from '../requests';
 import { APPROVERS } from '../../helpers/test-policy';
 import { sleep, type FakesWatch } from './watch';
+import { impactUrgencyFor } from '../../../src/servicenow/priority';
 
 /** How one incident goes through the loop; a few in every hundred repeat a request or are resolved by command. */
 export interface IncidentPlan {
@@ -92,7 +93,7 @@ export async function driveIncident(d: Driver, plan: IncidentPlan, onCreated: (n
   const incident = d.stack.servicenow.createIncident({
     short_description: `Soak incident ${plan.index}: checkout latency above 2 s`,
     state: '2',
-    priority: plan.priority,
+    ...impactUrgencyFor(plan.priority),
     cmdb_ci: 'payments-api',
   });
   onCreated(incident.number);
