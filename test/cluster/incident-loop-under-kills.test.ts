@@ -1,3 +1,4 @@
+import { impactUrgencyFor } from '../../src/servicenow/priority';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { OPSLOOP_SEARCH_ATTRIBUTES } from '../../src/contracts/search-attributes';
 import { startCluster, type Cluster } from '../../src/local/cluster/start-cluster';
@@ -71,7 +72,7 @@ describe('the incident loop on a Temporal cluster (PostgreSQL, separate services
     await Promise.all([s.startApi(0), s.startApi(1)]);
     const readyz = await fetch(`${s.apiUrls[0]}/readyz`);
     readyBefore = { status: readyz.status, body: (await readyz.json()) as { reason?: string } };
-    const early = s.servicenow.createIncident({ short_description: 'Raised before any worker ran', state: '2', priority: '3' });
+    const early = s.servicenow.createIncident({ short_description: 'Raised before any worker ran', state: '2', ...impactUrgencyFor('3') });
     refusedBeforeWorkers = await ledger.send(serviceNowEvent(s.serviceNowWebhookSecret, early, 'insert'));
 
     t = Date.now();
