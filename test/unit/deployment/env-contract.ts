@@ -2,15 +2,14 @@ import { read } from './compose-file';
 
 /*
  * The contract's names come from .env.example, the file users copy: every `NAME=` line. It is the only complete,
- * machine-readable list (env.ts does not read every contract variable yet, and DESIGN.md lives outside the repo),
- * so it is itself held to the code and to the design: whatever env.ts asks the environment for, and every
- * name of DESIGN.md §7, must be in it.
+ * machine-readable list (env.ts does not read every contract variable yet), so it is itself held to the code and to
+ * the public names: whatever env.ts asks the environment for, and every name users were promised, must be in it.
  */
 export const envExample = new Map([...read('.env.example').matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1] ?? '', m[2] ?? '']));
 export const CONTRACT = new Set(envExample.keys());
 
-/** DESIGN.md §7: "keep them stable (add, don't rename)". */
-export const DESIGN_CONTRACT = [
+/** The variable names users configure OpsLoop with: public, so they are kept stable (added to, never renamed). */
+export const PUBLIC_VARIABLES = [
   'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TASK_QUEUE', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_API_KEY',
   'TEMPORAL_CLI_PATH', 'PORT', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL', 'SLACK_INCIDENT_CHANNEL',
   'SERVICENOW_INSTANCE_URL', 'SERVICENOW_USERNAME', 'SERVICENOW_PASSWORD', 'SERVICENOW_WEBHOOK_SECRET',
