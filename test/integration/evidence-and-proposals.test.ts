@@ -1,4 +1,4 @@
-import type { Catalog } from '../../src/runbook/catalog-schema';
+import { restartCatalog } from '../helpers/restart-catalog';
 import { sendSlashCommand } from '../../src/sandbox/slack-requests';
 import { buttonsOf, click, decisionMessage, incidentResult, openIncident, rootMessages, threadReplies } from '../helpers/incident-loop';
 import { sendAgentFindings } from '../helpers/agent-callback';
@@ -10,24 +10,7 @@ import { sendButtonClick } from '../../src/sandbox/slack-requests';
 
 const [APPROVER] = APPROVERS as [string];
 
-const catalog = (): Catalog => ({
-  version: 1,
-  allowedExecutables: [process.execPath],
-  targets: {},
-  actions: [
-    {
-      name: 'restart-service',
-      description: 'Restart a service',
-      params: [{ name: 'service', type: 'enum', values: ['payments-api', 'checkout-api'] }],
-      role: 'operator',
-      approval: 'one',
-      approvalExpiryMs: 3_600_000,
-      timeoutMs: 5000,
-      executor: { type: 'command', executable: process.execPath, args: ['-e', 'console.log("restarted " + process.argv[1])', '{service}'], env: [], safeToRetry: false },
-    },
-  ],
-  notifications: [],
-});
+const catalog = restartCatalog;
 
 describe('evidence-bound approvals and agent-proposed remediation', () => {
   let stack: Stack;

@@ -1,33 +1,13 @@
 import { approvalWorkflowId, incidentWorkflowId, resolutionWorkflowId } from '../../../src/contracts/workflow-ids';
-import type { Catalog } from '../../../src/runbook/catalog-schema';
 import { sendAgentFindings } from '../../helpers/agent-callback';
 import { eventually } from '../../helpers/eventually';
 import { buttonsOf, click, decisionMessage, incidentResult, openIncident, rootMessages, threadReplies } from '../../helpers/incident-loop';
 import { sendButtonClick } from '../../../src/sandbox/slack-requests';
 import { APPROVERS } from '../../helpers/test-policy';
+import { restartCatalog } from '../../helpers/restart-catalog';
 import type { Scenario } from './scenario';
 
 const [APPROVER] = APPROVERS as [string];
-
-/** A catalog whose `restart-service` the sandbox agent proposes for payments-api incidents. */
-const restartCatalog = (): Catalog => ({
-  version: 1,
-  allowedExecutables: [process.execPath],
-  targets: {},
-  actions: [
-    {
-      name: 'restart-service',
-      description: 'Restart a service',
-      params: [{ name: 'service', type: 'enum', values: ['payments-api', 'checkout-api'] }],
-      role: 'operator',
-      approval: 'one',
-      approvalExpiryMs: 3_600_000,
-      timeoutMs: 5000,
-      executor: { type: 'command', executable: process.execPath, args: ['-e', 'console.log("restarted " + process.argv[1])', '{service}'], env: [], safeToRetry: false },
-    },
-  ],
-  notifications: [],
-});
 
 const expectOutcome = async (stack: Parameters<Scenario['drive']>[0], number: string, outcome: string) => {
   const result = await incidentResult(stack, number);
