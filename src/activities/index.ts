@@ -8,7 +8,8 @@ import { createRunbookActivities, type Subscription } from './runbook';
 import type { Catalog } from '../runbook/catalog-schema';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { heartbeating } from './heartbeat';
-import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
+import { createInvestigationActivities } from './investigation';
+import type { Investigator } from '../clients/agent/investigator';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { createTemporalActivities } from './temporal';
@@ -18,7 +19,7 @@ import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
 export interface ActivityDeps {
   servicenow: ServiceNowClient;
   slack: SlackClient;
-  investigator: InvestigationTrigger;
+  investigator: Investigator;
   settings: WorkerSettings;
   policy: PolicyStore;
   audit: AuditStore;

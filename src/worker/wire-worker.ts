@@ -5,8 +5,7 @@ import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/
 import { createActivities } from '../activities';
 import type { AuditStore } from '../audit/audit-store';
 import { createAuditStore } from '../audit/create-audit-store';
-import { createDevOpsAgentInvestigator } from '../clients/agent/devops-agent';
-import { noInvestigator } from '../clients/agent/no-investigator';
+import { createInvestigator } from '../clients/agent/create-investigator';
 import { createServiceNowClient } from '../clients/servicenow/client';
 import { createSlackClient } from '../clients/slack/client';
 import { dataDir } from '../config/data-dir';
@@ -65,9 +64,7 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
         timeoutMs: cfg.SERVICENOW_TIMEOUT_MS,
       }),
       slack: createSlackClient({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, timeoutMs: httpTimeoutMs }),
-      investigator: cfg.AGENT_WEBHOOK_URL
-        ? createDevOpsAgentInvestigator({ webhookUrl: cfg.AGENT_WEBHOOK_URL, secret: cfg.AGENT_WEBHOOK_SECRET ?? '', auth: cfg.AGENT_AUTH, timeoutMs: httpTimeoutMs })
-        : noInvestigator,
+      investigator: createInvestigator(cfg, httpTimeoutMs),
       settings: investigationSettings(cfg),
       policy,
       audit,

@@ -48,6 +48,15 @@ export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
+/** Following an agent task reads the task and its journal (paginated): slower than a trigger, and throttled at times. */
+export const agentTask = proxyActivities<Pick<Activities, 'startAgentTask' | 'checkAgentTask'>>({
+  summary: 'AWS DevOps Agent API',
+  startToCloseTimeout: '1m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '10m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 const SETTINGS_OPTIONS = { summary: 'Worker settings and policy', startToCloseTimeout: '10s' } as const;
 const AUDIT_OPTIONS = {
   summary: 'Audit trail',

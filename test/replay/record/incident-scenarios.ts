@@ -53,7 +53,7 @@ export const INCIDENT_SCENARIOS: Scenario[] = [
     title: 'an incident the agent never answers, rejected',
     stack: { env: { OPSLOOP_FINDINGS_TIMEOUT_MS: '1500' } },
     async drive(stack) {
-      stack.agent.silentFor.add(stack.servicenow.nextIncidentNumber());
+      stack.agent.outcomes.set(stack.servicenow.nextIncidentNumber(), 'SILENT');
       const number = openIncident(stack, { short_description: 'Mystery errors' });
       await click(stack, await decisionMessage(stack, number), 'reject', APPROVER);
       await expectOutcome(stack, number, 'rejected');
