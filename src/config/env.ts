@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_AGENT_MAX_CONCURRENT } from '../contracts/agent-slots';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queue';
 
 /** Thrown when the environment does not describe a usable configuration; one line per bad variable. */
@@ -93,6 +94,8 @@ const workerShape = {
   OPSLOOP_WORKFLOW_BUNDLE: optional(z.string().min(1)),
   /** How often the reconcile schedule asks ServiceNow for recently updated incidents; 0 disables it. */
   OPSLOOP_RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(0)).default(5 * 60_000),
+  /** Agent investigations in flight across all workers (the agent space's concurrency quota); more wait in a queue. */
+  OPSLOOP_AGENT_MAX_CONCURRENT: optional(z.coerce.number().int().min(1, 'must be at least 1')).default(DEFAULT_AGENT_MAX_CONCURRENT),
 };
 
 function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {

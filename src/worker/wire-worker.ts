@@ -72,6 +72,7 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
       subscriptions: () => catalog.notifications,
       catalog: () => catalog,
       workflows: createOpsLoopWorkflows(client, cfg.TEMPORAL_TASK_QUEUE),
+      agentMaxConcurrent: cfg.OPSLOOP_AGENT_MAX_CONCURRENT,
     });
     const worker = await createWorker({
       connection,

@@ -74,6 +74,17 @@ export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' 
 });
 
 /**
+ * The agent-slot semaphore's calls to Temporal. Acquiring keeps trying for as long as an investigation would wait
+ * anyway: a storm must queue, not fail, and a request sent twice is still one request.
+ */
+export const slots = proxyActivities<Pick<Activities, 'acquireAgentSlot' | 'closedWorkflowRuns'>>({
+  summary: 'Agent slots (Temporal client)',
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '1h',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/**
  * Settings and audit rows are quick, local work: as local activities they need no task-queue round trip and leave one
  * marker event in history instead of three activity events and a workflow task.
  */
