@@ -74,8 +74,9 @@ export function createBacklog(o: BacklogOptions) {
   function finish(task: AgentTask): void {
     const outcome = o.outcomeOf(incidentOf(task));
     if (outcome === 'SILENT') return;
-    if (outcome !== 'COMPLETED') {
-      move(task, outcome as string, { statusReason: `sandbox outcome ${String(outcome)}` });
+    // A link whose primary never existed investigates on its own.
+    if (typeof outcome === 'string' && outcome !== 'COMPLETED') {
+      move(task, outcome, { statusReason: `sandbox outcome ${outcome}` });
       return;
     }
     const { investigationSummary, mitigationSummary } = sandboxJournal(task.title ?? '', task.description ?? '');

@@ -202,7 +202,9 @@ export async function startFakeAgent(options: FakeAgentOptions): Promise<FakeAge
     try {
       const answer = operations[operation]!(req, parsedBody as Record<string, unknown>);
       calls.push({ operation, status: answer.status, at: Date.now() });
-      res.status(answer.status).json(answer.body);
+      // Served, but the answer is lost on the way back (a reset connection): the caller cannot know it landed.
+      if (fault?.dropResponse) res.socket?.destroy();
+      else res.status(answer.status).json(answer.body);
     } catch (err) {
       if (err instanceof AwsError) return sendError(res, operation, err);
       throw err;

@@ -13,6 +13,7 @@ export function requireApiKey(keys: readonly string[]): RequestHandler {
   return (req, res, next) => {
     const presented = req.get(EVENTS_KEY_HEADER) ?? '';
     if (presented && keys.some((key) => safeEqual(presented, key))) {
+      res.locals.rawBody = req.body as Buffer;
       next();
       return;
     }
