@@ -15,20 +15,24 @@ const DEFAULT_POLL_INTERVAL_MS = 30_000;
  * findings deadline passes: a lifecycle event wakes it at once, and without events it polls (durable timers).
  */
 export async function followAgentTask(state: InvestigationState): Promise<void> {
-  const onQueued = (ahead: number) => state.enterStage('investigating', `Queued for the agent: ${ahead} ahead (the Agent Space runs a few investigations at a time).`);
+  let queued = false;
+  const onQueued = (ahead: number) => {
+    queued = true;
+    return state.enterStage('investigating', `Queued for the agent: ${ahead} ahead (the Agent Space runs a few investigations at a time).`);
+  };
   // Resolved in ServiceNow while queued: leave the queue at once rather than take a slot for nothing.
   const scope = new CancellationScope();
   void condition(() => state.finishedElsewhere()).then(() => scope.cancel());
   try {
-    await scope.run(() => withAgentSlot({ priority: Number(state.incident.priority) || 5, onQueued }, () => createAndFollow(state)));
+    await scope.run(() => withAgentSlot({ priority: Number(state.incident.priority) || 5, onQueued }, () => createAndFollow(state, queued)));
   } catch (err) {
     if (!isCancellation(err) || !state.finishedElsewhere()) throw err;
   }
 }
 
-async function createAndFollow(state: InvestigationState): Promise<void> {
+async function createAndFollow(state: InvestigationState, queued: boolean): Promise<void> {
   if (state.finishedElsewhere()) return;
-  const started = await startTask(state);
+  const started = await startTask(state, queued);
   if (!started) return;
   const { findingsTimeoutMs, agentPollIntervalMs = DEFAULT_POLL_INTERVAL_MS } = state.settings;
   let expired = false;
@@ -62,7 +66,8 @@ async function createAndFollow(state: InvestigationState): Promise<void> {
   }
 }
 
-async function startTask(state: InvestigationState) {
+/** The root message changes only if it showed the queue: otherwise it already says the investigation is under way. */
+async function startTask(state: InvestigationState, queued: boolean) {
   const { incident } = state;
   try {
     const task = await agentTask.startAgentTask({
@@ -77,7 +82,7 @@ async function startTask(state: InvestigationState) {
     });
     state.agentTask = task;
     upsertChanged([{ key: AgentTaskId, value: task.taskId }]);
-    await state.enterStage('investigating', `The agent is investigating (task ${task.taskId}).`);
+    await state.enterStage('investigating', `The agent is investigating (task ${task.taskId}).`, { updateSlack: queued });
     return task;
   } catch (err) {
     await slack.postThreadNote(state.thread, `:warning: Could not start the agent's investigation: ${reasonOf(err)}. Continuing without findings.`);
