@@ -9,7 +9,7 @@ import type { Catalog } from '../../src/runbook/catalog-schema';
 import type { BusinessRuleTarget } from '../../src/sandbox/business-rule-sender';
 import type { FakeAgent } from '../../src/sandbox/fake-agent';
 import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
-import type { FakeSlack } from '../../src/sandbox/fake-slack';
+import type { FakeChannelSpec, FakeSlack } from '../../src/sandbox/fake-slack';
 import { serve } from '../../src/sandbox/serve';
 import type { OpsLoopEnv } from '../../src/sandbox/sandbox-files';
 import { wireWorker } from '../../src/worker/wire-worker';
@@ -48,6 +48,8 @@ export interface StackOptions {
   catalog?: Catalog;
   /** Where the API's logs go (at info level); by default they are dropped. */
   logDestination?: { write(line: string): void };
+  /** Channels of the sandbox workspace besides the incident channel (where the bot is), e.g. where a test types commands. */
+  channels?: FakeChannelSpec[];
 }
 
 /** What the in-process stack changes from the defaults, so that tests of reminders and timeouts run in seconds. */
@@ -76,6 +78,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     catalog: options.catalog,
     agentDelayMs: options.agentDelayMs,
   });
+  for (const channel of options.channels ?? []) world.slack.channels.add(channel);
   const env = { ...worldEnv, ...IN_PROCESS_ENV, PORT: String(apiPort), ...options.env };
   const logger = options.logDestination ? createLogger({ level: 'info', destination: options.logDestination }) : createLogger({ level: 'silent' });
   const opened: (() => Promise<void>)[] = [world.stop];
