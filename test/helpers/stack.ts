@@ -50,6 +50,8 @@ export interface StackOptions {
   logDestination?: { write(line: string): void };
   /** Channels of the sandbox workspace besides the incident channel (where the bot is), e.g. where a test types commands. */
   channels?: FakeChannelSpec[];
+  /** Told what the worker warns about (a Slack channel that refuses the bot); by default dropped. */
+  workerWarn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
 /** What the in-process stack changes from the defaults, so that tests of reminders and timeouts run in seconds. */
@@ -90,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     opened.push(wiredApi.close);
     const api = await serve(wiredApi.app, apiPort);
     opened.push(api.close);
-    const wiredWorker = await wireWorker(loadWorkerConfig(env), { workflowBundle: workflowBundle(), shutdownGraceTime: '1s', httpTimeoutMs: HTTP_TIMEOUT_MS });
+    const wiredWorker = await wireWorker(loadWorkerConfig(env), { workflowBundle: workflowBundle(), shutdownGraceTime: '1s', httpTimeoutMs: HTTP_TIMEOUT_MS, warn: options.workerWarn });
     opened.push(wiredWorker.close);
     const connection = await Connection.connect({ address: temporalAddress() });
     opened.push(() => connection.close());
