@@ -5,8 +5,7 @@ import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/
 import { createActivities } from '../activities';
 import type { AuditStore } from '../audit/audit-store';
 import { createAuditStore } from '../audit/create-audit-store';
-import { createDevOpsAgentInvestigator } from '../clients/agent/devops-agent';
-import { noInvestigator } from '../clients/agent/no-investigator';
+import { createInvestigator } from '../clients/agent/create-investigator';
 import { createServiceNowClient } from '../clients/servicenow/client';
 import { oncePerChannel } from '../clients/slack/channel-access';
 import { createSlackClient } from '../clients/slack/client';
@@ -73,9 +72,7 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
         timeoutMs: httpTimeoutMs,
         onChannelRefused: overrides.warn ? oncePerChannel(overrides.warn) : undefined,
       }),
-      investigator: cfg.AGENT_WEBHOOK_URL
-        ? createDevOpsAgentInvestigator({ webhookUrl: cfg.AGENT_WEBHOOK_URL, secret: cfg.AGENT_WEBHOOK_SECRET ?? '', auth: cfg.AGENT_AUTH, timeoutMs: httpTimeoutMs })
-        : noInvestigator,
+      investigator: createInvestigator(cfg, httpTimeoutMs),
       settings: investigationSettings(cfg),
       policy,
       audit,
@@ -83,6 +80,7 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
       subscriptions: () => catalog.notifications,
       catalog: () => catalog,
       workflows: createOpsLoopWorkflows(client, cfg.TEMPORAL_TASK_QUEUE),
+      agentMaxConcurrent: cfg.OPSLOOP_AGENT_MAX_CONCURRENT,
     });
     const worker = await createWorker({
       connection,

@@ -4,4 +4,9 @@
  * "Versioning"): call `patched(PATCH.name)`, never a string literal. A patch is deprecated, then removed, once no run
  * from before it can still be open (the namespace's retention).
  */
-export const PATCH = {} as const satisfies Record<string, string>;
+export const PATCH = {
+  /** 1.1.0: investigations follow an AWS DevOps Agent task (create, wait for events or poll, read the journal). */
+  agentTaskApi: 'agent-task-api',
+  /** 1.1.0: the findings are written to the ticket as a work note when they arrive. */
+  findingsWorkNote: 'findings-work-note',
+} as const satisfies Record<string, string>;

@@ -30,6 +30,8 @@ export interface Stack {
   businessRule: BusinessRuleTarget;
   /** The secret an agent signs its findings callbacks with. */
   agentCallbackSecret: string;
+  /** The key an EventBridge API destination presents to /webhooks/aws-devops-agent/events. */
+  agentEventsKey: string;
   /** The audit trail the API and the worker append to. */
   audit: AuditStore;
   /** The test's own Temporal client. */
@@ -44,6 +46,8 @@ export interface StackOptions {
   gateway?: (client: Client, taskQueue: string) => WorkflowGateway;
   /** How long the fake agent "investigates". */
   agentDelayMs?: number;
+  /** Whether the sandbox agent delivers its lifecycle events to the API (default true; off: OpsLoop polls). */
+  agentEvents?: boolean;
   policy?: Policy;
   catalog?: Catalog;
   /** Where the API's logs go (at info level); by default they are dropped. */
@@ -79,6 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     policy: options.policy,
     catalog: options.catalog,
     agentDelayMs: options.agentDelayMs,
+    agentEvents: options.agentEvents,
   });
   for (const channel of options.channels ?? []) world.slack.channels.add(channel);
   const env = { ...worldEnv, ...IN_PROCESS_ENV, PORT: String(apiPort), ...options.env };
@@ -108,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       serviceNowWebhookSecret: world.secrets.SERVICENOW_WEBHOOK_SECRET,
       businessRule: world.businessRule,
       agentCallbackSecret: world.secrets.AGENT_CALLBACK_SECRET,
+      agentEventsKey: world.secrets.AWS_DEVOPS_AGENT_EVENTS_KEY,
       audit: wiredApi.audit,
       client,
       async close() {
