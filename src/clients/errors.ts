@@ -35,8 +35,10 @@ export class SlackApiError extends ClientError {
     target: string,
     readonly code: string,
     readonly retryAfterMs?: number,
+    /** What a person can do about it, when OpsLoop knows (e.g. invite the bot to the channel). */
+    hint?: string,
   ) {
-    super(`${target} failed: ${code}`, target);
+    super(`${target} failed: ${code}${hint ? `. ${hint}` : ''}`, target);
   }
 }
 

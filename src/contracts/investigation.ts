@@ -89,6 +89,7 @@ export interface IncidentStatus {
   priority: string;
   thread?: ThreadRef;
   hasFindings: boolean;
+  /** The start of the findings' summary, as the agent wrote it (Markdown). */
   findingsSummary?: string;
   /** The approval currently waiting, if any. */
   pendingApproval?: { workflowId: string; approvers: string[]; requiredApprovals: number };

@@ -39,7 +39,8 @@ export interface SandboxSlack {
 
 export async function startSandboxSlack(): Promise<SandboxSlack> {
   const secrets = { SLACK_BOT_TOKEN: `xoxb-sandbox-${hex(12)}`, SLACK_SIGNING_SECRET: hex(16) };
-  const fake = await startFakeSlack({ botToken: secrets.SLACK_BOT_TOKEN });
+  // The bot is in the incident channel, as after the README's "invite the bot"; other channels a test needs it adds.
+  const fake = await startFakeSlack({ botToken: secrets.SLACK_BOT_TOKEN, channels: [{ id: SANDBOX_INCIDENT_CHANNEL, name: 'incidents', botIsMember: true }] });
   return { fake, secrets, env: { ...secrets, SLACK_API_URL: `${fake.url}/api/`, SLACK_INCIDENT_CHANNEL: SANDBOX_INCIDENT_CHANNEL } };
 }
 

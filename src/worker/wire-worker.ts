@@ -7,6 +7,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { createAuditStore } from '../audit/create-audit-store';
 import { createInvestigator } from '../clients/agent/create-investigator';
 import { createServiceNowClient } from '../clients/servicenow/client';
+import { oncePerChannel } from '../clients/slack/channel-access';
 import { createSlackClient } from '../clients/slack/client';
 import { dataDir } from '../config/data-dir';
 import type { WorkerConfig } from '../config/env';
@@ -26,6 +27,8 @@ export interface WorkerOverrides {
   httpTimeoutMs?: number;
   /** Told when the worker had to create search attributes on the namespace. */
   log?: (fields: Record<string, unknown>, message: string) => void;
+  /** Told once per Slack channel that refuses the bot, with what to do (`/invite @OpsLoop`). */
+  warn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
 /** A worker built from configuration, with what it opened; `close()` after `worker.run()` has resolved. */
@@ -63,7 +66,12 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
         password: cfg.SERVICENOW_PASSWORD,
         timeoutMs: cfg.SERVICENOW_TIMEOUT_MS,
       }),
-      slack: createSlackClient({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, timeoutMs: httpTimeoutMs }),
+      slack: createSlackClient({
+        token: cfg.SLACK_BOT_TOKEN,
+        apiUrl: cfg.SLACK_API_URL,
+        timeoutMs: httpTimeoutMs,
+        onChannelRefused: overrides.warn ? oncePerChannel(overrides.warn) : undefined,
+      }),
       investigator: createInvestigator(cfg, httpTimeoutMs),
       settings: investigationSettings(cfg),
       policy,

@@ -9,6 +9,9 @@ import { IncidentPriority, OpsStage, type OpsStageValue } from '../../contracts/
 import { localSettings, slack } from '../proxies';
 import { upsertChanged } from '../search-attributes';
 
+/** The start of the findings a status query returns (Markdown): enough for `/ops status` to show a rendered glance. */
+const STATUS_SUMMARY_CHARS = 2000;
+
 export type PendingApproval = NonNullable<IncidentStatus['pendingApproval']>;
 
 /**
@@ -52,7 +55,7 @@ export class InvestigationState {
       priority: this.incident.priority,
       thread: this.openedThread,
       hasFindings: this.findings !== undefined,
-      findingsSummary: this.findings?.summary.slice(0, 300),
+      findingsSummary: this.findings?.summary.slice(0, STATUS_SUMMARY_CHARS),
       pendingApproval: this.pendingApproval,
     }));
   }
