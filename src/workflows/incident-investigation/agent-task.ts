@@ -1,6 +1,7 @@
 import { CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
 import type { AgentTaskProgress } from '../../contracts/agent-task';
 import { AgentTaskId } from '../../contracts/search-attributes';
+import { asSlackText } from '../../contracts/slack-text';
 import { withAgentSlot } from '../agent-slot';
 import { agentTask, slack } from '../proxies';
 import { upsertChanged } from '../search-attributes';
@@ -55,9 +56,9 @@ async function createAndFollow(state: InvestigationState, queued: boolean): Prom
         await slack.postThreadNote(state.thread, ':hourglass: No findings from the agent in time; asking for a decision without them.');
       } else if (progress.state === 'completed') {
         state.findings = progress.findings;
-        if (progress.linkedTo) await slack.postThreadNote(state.thread, `:link: The agent linked this incident to task ${progress.linkedTo}, an investigation already under way; its findings are shown here.`);
+        if (progress.linkedTo) await slack.postThreadNote(state.thread, `:link: The agent linked this incident to task ${asSlackText(progress.linkedTo)}, an investigation already under way; its findings are shown here.`);
       } else {
-        await slack.postThreadNote(state.thread, `:warning: No findings: ${progress.reason} (task ${progress.taskId}, status ${progress.status}). Asking for a decision without them.`);
+        await slack.postThreadNote(state.thread, `:warning: No findings: ${asSlackText(`${progress.reason} (task ${progress.taskId}, status ${progress.status})`)}. Asking for a decision without them.`);
       }
       return;
     }
@@ -82,10 +83,10 @@ async function startTask(state: InvestigationState, queued: boolean) {
     });
     state.agentTask = task;
     upsertChanged([{ key: AgentTaskId, value: task.taskId }]);
-    await state.enterStage('investigating', `The agent is investigating (task ${task.taskId}).`, { updateSlack: queued });
+    await state.enterStage('investigating', `The agent is investigating (task ${asSlackText(task.taskId)}).`, { updateSlack: queued });
     return task;
   } catch (err) {
-    await slack.postThreadNote(state.thread, `:warning: Could not start the agent's investigation: ${reasonOf(err)}. Continuing without findings.`);
+    await slack.postThreadNote(state.thread, `:warning: Could not start the agent's investigation: ${asSlackText(reasonOf(err))}. Continuing without findings.`);
     return undefined;
   }
 }
@@ -94,7 +95,7 @@ async function checkTask(state: InvestigationState, taskId: string): Promise<Age
   try {
     return await agentTask.checkAgentTask(taskId, state.number);
   } catch (err) {
-    await slack.postThreadNote(state.thread, `:warning: Could not read the agent's investigation: ${reasonOf(err)}. Continuing without findings.`);
+    await slack.postThreadNote(state.thread, `:warning: Could not read the agent's investigation: ${asSlackText(reasonOf(err))}. Continuing without findings.`);
     return undefined;
   }
 }
