@@ -1,4 +1,5 @@
 import type { Catalog } from '../../src/runbook/catalog-schema';
+import { sandboxCatalog } from '../../src/runbook/sandbox-catalog';
 import type { ChannelMessage } from '../../src/sandbox/fake-slack';
 import { sendAgentFindings } from '../helpers/agent-callback';
 import { eventually } from '../helpers/eventually';
@@ -86,6 +87,19 @@ describe('an agent mitigation plan mapped through the catalog proposals', () => 
     expect(ranInThread(number, 'rollback-deployment checkout-api')).toHaveLength(1);
     expect(threadReplies(stack, rootMessages(stack, number)[0]!).map((m) => m.text).join('\n')).toContain('rolled back checkout-api');
     expect(stack.servicenow.incident(number)!.close_notes).toContain('Remediation: ran `rollback-deployment checkout-api`');
+  });
+
+  it("maps the sandbox agent's plan, read from its task's journal, through the sandbox catalog's proposals", async () => {
+    stack = await startStack({ catalog: sandboxCatalog('http://127.0.0.1:9/healthz') });
+    const number = openIncident(stack, { short_description: 'Checkout API p99 latency above 2 s', cmdb_ci: 'checkout-api' });
+    const decision = await decisionMessage(stack, number);
+    const shown = JSON.stringify(decision.blocks);
+    expect(shown).toContain('*Proposed:* `rollback-deployment checkout-api`');
+    expect(shown).toContain('approval: two approvers');
+    expect(shown).toContain("by the runbook's `roll-back-incident-ci` rule, from: “1. Roll back the latest `checkout-api` deployment.”");
+    await click(stack, decision, 'reject', FIRST);
+    await expect(incidentResult(stack, number)).resolves.toMatchObject({ outcome: 'rejected' });
+    expect(threadReplies(stack, rootMessages(stack, number)[0]!).map((m) => m.text).join('\n')).not.toContain('rolled back');
   });
 
   it('shows a value the action refuses as text only with the reason, and a plan no rule matches as the plan alone', async () => {
