@@ -33,10 +33,13 @@ const catalog = (): Catalog => {
   };
 };
 
+/** What a message shows, without the zero-width spaces the mrkdwn renderer puts around emphasis. */
+const shownIn = (message: ChannelMessage | undefined): string => JSON.stringify(message?.blocks ?? []).replace(/\u200b/g, '');
+
 /** The decision asked after the agent's own findings, once findings carrying `marker` superseded it. */
 async function decisionShowing(stack: Stack, number: string, marker: string): Promise<ChannelMessage> {
   const live = await eventually(
-    () => threadReplies(stack, rootMessages(stack, number)[0]!).find((m) => buttonsOf(m).length > 0 && JSON.stringify(m.blocks).includes(marker)),
+    () => threadReplies(stack, rootMessages(stack, number)[0]!).find((m) => buttonsOf(m).length > 0 && shownIn(m).includes(marker)),
     30_000,
     `a decision showing "${marker}"`,
   );
@@ -65,7 +68,7 @@ describe('an agent mitigation plan mapped through the catalog proposals', () => 
     await deliverPlan(stack, number, 'Pool saturation after the 14:00 deploy (plan A).', plan);
 
     const decision = await decisionShowing(stack, number, 'plan A');
-    const shown = JSON.stringify(decision.blocks);
+    const shown = shownIn(decision);
     expect(shown).toContain('Run the proposed action, then resolve');
     expect(shown).toContain('*Proposed:* `rollback-deployment checkout-api` (will execute `');
     expect(shown).toContain('approval: two approvers');
@@ -77,7 +80,7 @@ describe('an agent mitigation plan mapped through the catalog proposals', () => 
 
     // The P2 incident needs one approver, but the action's own rule needs two: one approval runs nothing.
     await click(stack, decision, 'approve', FIRST);
-    await eventually(() => JSON.stringify(stack.slack.messages.find((m) => m.ts === decision.ts)?.blocks).includes('1 of 2 approvals'), 30_000, 'the first approval counted');
+    await eventually(() => shownIn(stack.slack.messages.find((m) => m.ts === decision.ts)).includes('1 of 2 approvals'), 30_000, 'the first approval counted');
     await new Promise((r) => setTimeout(r, 1000));
     expect(ranInThread(number, 'rollback-deployment checkout-api')).toHaveLength(0);
     expect(stack.servicenow.incident(number)!.state).toBe('2');
@@ -93,7 +96,7 @@ describe('an agent mitigation plan mapped through the catalog proposals', () => 
     stack = await startStack({ catalog: sandboxCatalog('http://127.0.0.1:9/healthz') });
     const number = openIncident(stack, { short_description: 'Checkout API p99 latency above 2 s', cmdb_ci: 'checkout-api' });
     const decision = await decisionMessage(stack, number);
-    const shown = JSON.stringify(decision.blocks);
+    const shown = shownIn(decision);
     expect(shown).toContain('*Proposed:* `rollback-deployment checkout-api`');
     expect(shown).toContain('approval: two approvers');
     expect(shown).toContain("by the runbook's `roll-back-incident-ci` rule, from: “1. Roll back the latest `checkout-api` deployment.”");
@@ -107,15 +110,16 @@ describe('an agent mitigation plan mapped through the catalog proposals', () => 
     const number = openIncident(stack, { short_description: 'Search totals wrong for some queries', cmdb_ci: 'search-api' });
     await deliverPlan(stack, number, 'Stale index after a config push (plan B).', '1. Restart the `search-api` service to reload the configuration.');
 
-    const refused = JSON.stringify((await decisionShowing(stack, number, 'plan B')).blocks);
+    const refused = shownIn(await decisionShowing(stack, number, 'plan B'));
     expect(refused).toContain('shown as text only; it cannot be run from here: service must be one of payments-api, checkout-api');
     expect(refused).toContain('`restart-service search-api`');
     expect(refused).toContain('Approve resolution');
 
     await sendAgentFindings(stack, { incidentNumber: number, status: 'completed', source: 'aws-devops-agent', summary: 'Stale index (plan C).', mitigation: '1. Rebuild the search index from the last snapshot.' });
     const unmatched = await decisionShowing(stack, number, 'plan C');
-    const shown = JSON.stringify(unmatched.blocks);
-    expect(shown).toContain('1. Rebuild the search index from the last snapshot.');
+    const shown = shownIn(unmatched);
+    expect(shown).toContain('*Mitigation plan*');
+    expect(shown).toContain('Rebuild the search index from the last snapshot.');
     expect(shown).toContain('approving runs nothing, it only resolves the ticket');
     expect(shown).not.toContain('Proposed');
     expect(shown).toContain('"text":"Approve resolution"');

@@ -124,7 +124,7 @@ export const INCIDENT_SCENARIOS: Scenario[] = [
     async drive(stack) {
       const number = openIncident(stack, { short_description: 'Checkout API p99 latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
       const decision = await decisionMessage(stack, number);
-      if (!JSON.stringify(decision.blocks).includes('*Proposed:* `rollback-deployment checkout-api`')) throw new Error('the mitigation plan was not mapped to rollback-deployment');
+      if (!JSON.stringify(decision.blocks).replace(/\u200b/g, '').includes('*Proposed:* `rollback-deployment checkout-api`')) throw new Error('the mitigation plan was not mapped to rollback-deployment');
       await click(stack, decision, 'approve', APPROVER);
       await eventually(() => JSON.stringify(stack.slack.messages.find((m) => m.ts === decision.ts)?.blocks).includes('1 of 2 approvals'), 30_000, 'the first approval');
       await click(stack, decision, 'approve', SECOND_APPROVER);
