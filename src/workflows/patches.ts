@@ -9,4 +9,6 @@ export const PATCH = {
   agentTaskApi: 'agent-task-api',
   /** 1.1.0: the findings are written to the ticket as a work note when they arrive. */
   findingsWorkNote: 'findings-work-note',
+  /** 1.1.0: findings with a mitigation plan (and no named action) are mapped through the catalog's `proposals:` by the checkProposal activity. */
+  mitigationProposals: 'mitigation-proposals',
 } as const satisfies Record<string, string>;
