@@ -20,6 +20,8 @@ export interface TestWorldOptions {
   agentDelayMs?: number;
   /** Whether the sandbox agent delivers lifecycle events to OpsLoop (default true). */
   agentEvents?: boolean;
+  /** Investigations the sandbox Agent Space runs at once (default 3, AWS's quota). */
+  agentConcurrency?: number;
 }
 
 export interface TestWorld {
@@ -42,6 +44,7 @@ export async function startTestWorld(o: TestWorldOptions): Promise<TestWorld> {
     catalog: o.catalog,
     agentDelayMs: o.agentDelayMs ?? 200,
     agentEvents: o.agentEvents,
+    agentConcurrency: o.agentConcurrency,
     installBusinessRule: false,
   });
   const env = {

@@ -81,5 +81,7 @@ export async function check(ledger: Ledger, world: World, expectations: Expectat
   if (world.agent) violations.push(...checkAgentTasks(world.agent));
   if (world.output && world.secrets) violations.push(...checkSecrets(world.output, world.secrets));
 
-  return { violations, requests: ledger.entries.length, acknowledged: ledger.entries.filter(acknowledged).length, runs: all.length };
+  // Runs of the incidents and actions the requests started; the installation's long-lived workflows are not counted.
+  const counted = all.filter((r) => !LONG_LIVED.test(r.workflowId)).length;
+  return { violations, requests: ledger.entries.length, acknowledged: ledger.entries.filter(acknowledged).length, runs: counted };
 }
