@@ -9,6 +9,7 @@ import type { Catalog } from '../runbook/catalog-schema';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { heartbeating } from './heartbeat';
 import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
+import { createReconcileActivities } from './reconcile';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { createTemporalActivities } from './temporal';
@@ -30,12 +31,15 @@ export interface ActivityDeps {
   subscriptions?: () => Subscription[];
   /** The runbook catalog, for checking agent-proposed actions. */
   catalog?: () => Catalog;
+  /** Which incidents OpsLoop handles (SERVICENOW_INCIDENT_CONDITION, normalised); undefined: all. */
+  incidentCondition?: string;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
 export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
     ...heartbeating(createServiceNowActivities(deps.servicenow)),
+    ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, incidentCondition: deps.incidentCondition })),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(deps.workflows),

@@ -75,6 +75,7 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
       subscriptions: () => catalog.notifications,
       catalog: () => catalog,
       workflows: createOpsLoopWorkflows(client, cfg.TEMPORAL_TASK_QUEUE),
+      incidentCondition: cfg.SERVICENOW_INCIDENT_CONDITION,
     });
     const worker = await createWorker({
       connection,

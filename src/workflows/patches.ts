@@ -4,4 +4,10 @@
  * "Versioning"): call `patched(PATCH.name)`, never a string literal. A patch is deprecated, then removed, once no run
  * from before it can still be open (the namespace's retention).
  */
-export const PATCH = {} as const satisfies Record<string, string>;
+export const PATCH = {
+  /**
+   * reconcileIncidents reads from the cursor the previous run returned, page by page under the Business Rule's
+   * condition, with one activity per page (since 1.1.0); before, one read of the last N minutes and one delivery.
+   */
+  reconcileFromCursor: 'reconcile-from-cursor',
+} as const satisfies Record<string, string>;

@@ -64,6 +64,15 @@ export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' 
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
+/** One page of the reconcile read: a ServiceNow read, then up to a page of signalWithStarts. */
+export const reconcile = proxyActivities<Pick<Activities, 'deliverChangedIncidents'>>({
+  summary: 'Reconcile: ServiceNow read and deliveries',
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '15m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 /**
  * Settings and audit rows are quick, local work: as local activities they need no task-queue round trip and leave one
  * marker event in history instead of three activity events and a workflow task.
