@@ -8,7 +8,8 @@ import { OpsStage } from '../contracts/search-attributes';
 import type { ResolutionRequest } from '../contracts/schemas/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
 import { createOpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
-import { approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../contracts/messages';
+import { agentTaskEventSignal, approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../contracts/messages';
+import type { AgentTaskEvent } from '../contracts/agent-task';
 
 /** Thrown when a request names an incident OpsLoop has no running workflow for. */
 export class UnknownIncidentError extends Error {
@@ -29,6 +30,8 @@ export interface WorkflowGateway {
   /** signalWithStart on incident/<number>; `closed` when the incident's investigation already finished. */
   deliverIncidentEvent(incident: IncidentSnapshot): Promise<{ workflowId: string; status: 'accepted' | 'closed' }>;
   deliverFindings(findings: Findings): Promise<{ workflowId: string }>;
+  /** Signals every open investigation following the event's agent task (none: an unknown task). */
+  deliverAgentTaskEvent(event: AgentTaskEvent): Promise<{ workflowIds: string[] }>;
   /** Resolves once the decision is accepted (or refused: DecisionRefusedError). */
   decide(approvalWorkflowId: string, decision: DecisionInput, updateId: string): Promise<{ choice: string }>;
   /** `patienceMs` (default: the Slack budget) is how long to wait for a worker to answer the query. */
@@ -120,6 +123,16 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
         throw err;
       }
       return { workflowId };
+    },
+
+    async deliverAgentTaskEvent(event) {
+      const query = `AgentTaskId = "${event.taskId.replace(/["\\]/g, '')}" AND ExecutionStatus = "Running"`;
+      return within(WEBHOOK_CALL_BUDGET_MS, async () => {
+        const workflowIds: string[] = [];
+        for await (const run of client.workflow.list({ query, pageSize: 10 })) workflowIds.push(run.workflowId);
+        await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).signal(agentTaskEventSignal, event)));
+        return { workflowIds };
+      });
     },
 
     async decide(approvalWorkflowId, decision, updateId) {

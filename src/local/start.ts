@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     // Incident workflow ids outlive a run in .data/: new sandbox incidents get numbers no earlier run used.
     const firstNumber = 1_000_000 + (Math.floor(Date.now() / 1000) % 8_000_000);
     const servicenow = !env.SERVICENOW_INSTANCE_URL ? await startSandboxServiceNow({ apiUrl, firstNumber }) : undefined;
-    const agent = !env.AGENT_WEBHOOK_URL ? await startSandboxAgent({ apiUrl, delayMs: 500 }) : undefined;
+    const agent = !env.AGENT_WEBHOOK_URL && !env.AWS_DEVOPS_AGENT_SPACE_ID ? await startSandboxAgent({ apiUrl, delayMs: 500 }) : undefined;
     for (const sandbox of [slack, servicenow, agent]) {
       if (!sandbox) continue;
       stoppers.push(sandbox.fake.close);

@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { agentSlotRequestedSignal, type AgentSlotRequest, type AgentSlotsInput, type WorkflowRun } from '../contracts/agent-slots';
 import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, InvestigationResult, OpenIncidentInput } from '../contracts/investigation';
 import { incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
 import { DEFAULT_CLOSE_CODE, type ResolutionInput, type ResolutionRequest } from '../contracts/resolution';
@@ -6,6 +7,7 @@ import type { Notification, RunbookActionInput } from '../contracts/runbook';
 import { IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
 import type { SlackMentionInput } from '../contracts/slack-mention';
 import {
+  agentSlotsWorkflowId,
   channelNotifierWorkflowId,
   incidentWorkflowId,
   resolutionWorkflowId,
@@ -171,6 +173,34 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
         signal: notificationQueuedSignal,
         signalArgs: [notification],
       });
+    },
+
+    /** Hands a request for an agent slot to the task queue's semaphore, started on first use (`agent-slots/<queue>`). */
+    async requestAgentSlot(request: AgentSlotRequest): Promise<void> {
+      await client.workflow.signalWithStart<(input: AgentSlotsInput) => Promise<void>, [AgentSlotRequest]>('agentSlots', {
+        workflowId: agentSlotsWorkflowId(taskQueue),
+        taskQueue,
+        args: [{ maxConcurrent: request.maxConcurrent }],
+        signal: agentSlotRequestedSignal,
+        signalArgs: [request],
+        staticSummary: 'AWS DevOps Agent investigation slots (OPSLOOP_AGENT_MAX_CONCURRENT)',
+      });
+    },
+
+    /** The runs among these that are closed (completed, failed, terminated, timed out, continued as new) or gone. */
+    async closedRuns(runs: WorkflowRun[]): Promise<WorkflowRun[]> {
+      const closed = await Promise.all(
+        runs.map(async (run) => {
+          try {
+            const { status } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+            return status.name === 'RUNNING' ? undefined : run;
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) return run;
+            throw err;
+          }
+        }),
+      );
+      return closed.filter((run): run is WorkflowRun => run !== undefined);
     },
 
     /** Undefined when OpsLoop has no investigation for the incident. */

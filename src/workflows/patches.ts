@@ -5,9 +5,13 @@
  * from before it can still be open (the namespace's retention).
  */
 export const PATCH = {
+  /** 1.1.0: investigations follow an AWS DevOps Agent task (create, wait for events or poll, read the journal). */
+  agentTaskApi: 'agent-task-api',
+  /** 1.1.0: the findings are written to the ticket as a work note when they arrive. */
+  findingsWorkNote: 'findings-work-note',
   /**
-   * reconcileIncidents reads from the cursor the previous run returned, page by page under the Business Rule's
-   * condition, with one activity per page (since 1.1.0); before, one read of the last N minutes and one delivery.
+   * 1.1.0: reconcileIncidents reads from the cursor the previous run returned, page by page under the Business Rule's
+   * condition, one activity per page; before, one read of the last N minutes and one delivery.
    */
   reconcileFromCursor: 'reconcile-from-cursor',
 } as const satisfies Record<string, string>;

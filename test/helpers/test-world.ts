@@ -18,6 +18,8 @@ export interface TestWorldOptions {
   catalog?: Catalog;
   /** How long the fake agent "investigates"; default 200 ms. */
   agentDelayMs?: number;
+  /** Whether the sandbox agent delivers lifecycle events to OpsLoop (default true). */
+  agentEvents?: boolean;
 }
 
 export interface TestWorld {
@@ -39,6 +41,7 @@ export async function startTestWorld(o: TestWorldOptions): Promise<TestWorld> {
     policy: o.policy ?? testPolicy(),
     catalog: o.catalog,
     agentDelayMs: o.agentDelayMs ?? 200,
+    agentEvents: o.agentEvents,
     installBusinessRule: false,
   });
   const env = {

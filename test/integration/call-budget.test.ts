@@ -14,7 +14,7 @@ describe('the vendor calls one incident costs', () => {
     await stack?.close();
   });
 
-  it('an approved incident: two Slack posts, three edits; four ServiceNow requests; one Business Rule delivery', async () => {
+  it('an approved incident: two Slack posts, three edits; five ServiceNow requests; one Business Rule delivery; five agent API calls', async () => {
     stack = await startStack();
     // The rule as generated with --skip-user: OpsLoop's own writes are not sent back to it.
     const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
@@ -28,9 +28,12 @@ describe('the vendor calls one incident costs', () => {
     expect(stack.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
     // The root is edited at the decision and at the end, the decision once when it closes.
     expect(stack.slack.calls.filter((c) => c.method === 'chat.update')).toHaveLength(3);
-    // The thread's work note, the decision's work note, the read before resolving, and the resolving PATCH.
-    expect(stack.servicenow.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'GET', 'PATCH']);
-    // Only the person's insert reaches OpsLoop; its own three PATCHes are skipped by the rule.
+    // The thread's work note, the findings' work note, the decision's work note, the read before resolving, and the
+    // resolving PATCH.
+    expect(stack.servicenow.requests.map((r) => r.method)).toEqual(['PATCH', 'PATCH', 'PATCH', 'GET', 'PATCH']);
+    // The agent: one task, read once when its completion event arrived, then its journal (one execution, two summaries).
+    expect(stack.agent.calls.map((c) => c.operation)).toEqual(['CreateBacklogTask', 'GetBacklogTask', 'ListExecutions', 'ListJournalRecords', 'ListJournalRecords']);
+    // Only the person's insert reaches OpsLoop; its own PATCHes are skipped by the rule.
     await stack.servicenow.settled();
     expect(stack.servicenow.deliveries.map((d) => d.sysModCount)).toEqual(['0']);
   });

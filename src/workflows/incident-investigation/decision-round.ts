@@ -9,7 +9,7 @@ import { approvalWorkflowId } from '../../contracts/workflow-ids';
 import { humanApproval } from '../human-approval';
 import { runbook, slack } from '../proxies';
 import { decisionRequestOf, sameRequest } from './evidence';
-import { reasonOf } from './thread';
+import { reasonOf } from './reason-of';
 import type { InvestigationState } from './state';
 
 /** Escalation asks again with the same approvers; this bounds how often. */

@@ -2,6 +2,7 @@ import { incidentStateLabel } from '../../contracts/incident-state';
 import type { IncidentInvestigationInput, InvestigationResult } from '../../contracts/investigation';
 import { servicenow } from '../proxies';
 import { askForDecision } from './decision-round';
+import { noteFindingsInTicket } from './findings-note';
 import { finish } from './finish';
 import { resolveApproved, runApprovedProposal } from './resolve-approved';
 import { InvestigationState } from './state';
@@ -24,6 +25,7 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
 
   await openThreadAndAskInvestigator(state);
   await waitForFindings(state);
+  await noteFindingsInTicket(state);
   if (state.finishedElsewhere()) return finish(state, 'finished-elsewhere', 'resolved', `${finishedElsewhere()}; OpsLoop stopped here.`);
 
   const decision = await askForDecision(state);

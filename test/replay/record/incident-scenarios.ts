@@ -17,6 +17,25 @@ const expectOutcome = async (stack: Parameters<Scenario['drive']>[0], number: st
 /** The incident loop's stories, as test/integration/incident-loop.test.ts and evidence-and-proposals.test.ts tell them. */
 export const INCIDENT_SCENARIOS: Scenario[] = [
   {
+    title: 'an incident investigated through an agent task (queued for a slot, woken by an event), approved',
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
+      await click(stack, await decisionMessage(stack, number), 'approve', APPROVER);
+      await expectOutcome(stack, number, 'resolved');
+      return { 'incident-agent-task-approved': incidentWorkflowId(number) };
+    },
+  },
+  {
+    title: 'an incident whose agent task fails, rejected',
+    async drive(stack) {
+      stack.agent.outcomes.set(stack.servicenow.nextIncidentNumber(), 'FAILED');
+      const number = openIncident(stack, { short_description: 'Payments API errors' });
+      await click(stack, await decisionMessage(stack, number), 'reject', APPROVER);
+      await expectOutcome(stack, number, 'rejected');
+      return { 'incident-agent-task-failed-rejected': incidentWorkflowId(number) };
+    },
+  },
+  {
     title: 'an incident approved and resolved',
     async drive(stack) {
       const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
@@ -53,7 +72,7 @@ export const INCIDENT_SCENARIOS: Scenario[] = [
     title: 'an incident the agent never answers, rejected',
     stack: { env: { OPSLOOP_FINDINGS_TIMEOUT_MS: '1500' } },
     async drive(stack) {
-      stack.agent.silentFor.add(stack.servicenow.nextIncidentNumber());
+      stack.agent.outcomes.set(stack.servicenow.nextIncidentNumber(), 'SILENT');
       const number = openIncident(stack, { short_description: 'Mystery errors' });
       await click(stack, await decisionMessage(stack, number), 'reject', APPROVER);
       await expectOutcome(stack, number, 'rejected');

@@ -46,6 +46,14 @@ describe('configuration from the environment', () => {
     expect(err.message).not.toContain('xoxb-very-secret-token');
   });
 
+  it('bounds the agent investigations in flight at 3 unless OPSLOOP_AGENT_MAX_CONCURRENT says otherwise, and at least 1', () => {
+    expect(loadWorkerConfig(worker).OPSLOOP_AGENT_MAX_CONCURRENT).toBe(3);
+    expect(loadWorkerConfig({ ...worker, OPSLOOP_AGENT_MAX_CONCURRENT: '8' }).OPSLOOP_AGENT_MAX_CONCURRENT).toBe(8);
+    for (const bad of ['0', '-1', '2.5', 'three']) {
+      expect(problemsOf(() => loadWorkerConfig({ ...worker, OPSLOOP_AGENT_MAX_CONCURRENT: bad }))).toEqual([expect.stringMatching(/^OPSLOOP_AGENT_MAX_CONCURRENT: /)]);
+    }
+  });
+
   it('rejects an invalid port', () => {
     expect(problemsOf(() => loadApiConfig({ ...api, PORT: '70000' }))[0]).toMatch(/^PORT: /);
   });
