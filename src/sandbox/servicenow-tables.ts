@@ -23,7 +23,7 @@ export const isReferenceField = (field: string): field is IncidentReferenceField
 const DISPLAY_FIELD: Record<ReferenceTableName, string> = { sys_user: 'name', sys_user_group: 'name', cmdb_ci: 'name' };
 
 const SEED_GROUPS = ['SRE', 'Payments SRE', 'Database', 'Infrastructure', 'Network', 'Service Desk'];
-const SEED_CIS = ['checkout-api', 'payments-api', 'search-api', 'orders-db', 'fileserver-02', 'vpn-gateway', 'web-01'];
+const SEED_CIS = ['checkout-api', 'payments-api', 'search-api', 'orders-api', 'orders-db', 'fileserver-02', 'vpn-gateway', 'web-01'];
 const SEED_USERS = [
   { user_name: 'admin', name: 'System Administrator', email: 'admin@example.com' },
   { user_name: 'abel.tuter', name: 'Abel Tuter', email: 'abel.tuter@example.com' },
