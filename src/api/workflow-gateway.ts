@@ -77,6 +77,10 @@ export const TEMPORAL_CALL_BUDGET_MS = 2_000;
 /** Webhook senders wait longer (ServiceNow's RESTMessageV2 timeout is ours to set; 10 s in the Business Rule). */
 export const WEBHOOK_CALL_BUDGET_MS = 5_000;
 
+/** Looks for the run following an agent task this many times, this far apart, before calling the task unknown. */
+const AGENT_EVENT_LOOKUPS = 3;
+const AGENT_EVENT_LOOKUP_SPACING_MS = 750;
+
 const cause = (err: unknown): string => {
   const e = err as { cause?: { message?: string }; message?: string };
   return e.cause?.message ?? e.message ?? String(err);
@@ -129,7 +133,11 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       const query = `AgentTaskId = "${event.taskId.replace(/["\\]/g, '')}" AND ExecutionStatus = "Running"`;
       return within(WEBHOOK_CALL_BUDGET_MS, async () => {
         const workflowIds: string[] = [];
-        for await (const run of client.workflow.list({ query, pageSize: 10 })) workflowIds.push(run.workflowId);
+        // A task's first events can beat the run's AgentTaskId upsert into visibility: look again briefly first.
+        for (let attempt = 0; workflowIds.length === 0 && attempt < AGENT_EVENT_LOOKUPS; attempt += 1) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, AGENT_EVENT_LOOKUP_SPACING_MS));
+          for await (const run of client.workflow.list({ query, pageSize: 10 })) workflowIds.push(run.workflowId);
+        }
         await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).signal(agentTaskEventSignal, event)));
         return { workflowIds };
       });

@@ -87,6 +87,8 @@ export interface SandboxAgentOptions {
   delayMs?: number;
   /** Deliver lifecycle events to OpsLoop (default true); without them OpsLoop finds results by polling. */
   events?: boolean;
+  /** Investigations the sandbox Agent Space runs at once (AWS's default quota, 3, unless set). */
+  concurrency?: number;
 }
 
 export interface SandboxAgent {
@@ -107,6 +109,7 @@ export async function startSandboxAgent(o: SandboxAgentOptions): Promise<Sandbox
     region: SANDBOX_AGENT_SPACE.region,
     credentials: { accessKeyId, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY },
     delayMs: o.delayMs,
+    concurrency: o.concurrency,
     events: { url: `${o.apiUrl.replace(/\/+$/, '')}/webhooks/aws-devops-agent/events`, apiKey: secrets.AWS_DEVOPS_AGENT_EVENTS_KEY },
   });
   if (o.events === false) fake.events.enabled = false;
@@ -129,6 +132,8 @@ export interface SandboxWorldOptions extends Omit<SandboxServiceNowOptions, 'use
   agentDelayMs?: number;
   /** Deliver the agent's lifecycle events to OpsLoop (default true). */
   agentEvents?: boolean;
+  /** Investigations the sandbox Agent Space runs at once (default 3). */
+  agentConcurrency?: number;
   /** A fresh folder for the policy, the catalog and the audit file. */
   dir: string;
   policy: Policy;
@@ -158,7 +163,7 @@ export async function startSandboxWorld(o: SandboxWorldOptions): Promise<Sandbox
     closers.push(slack.fake.close);
     const servicenow = await startSandboxServiceNow({ ...o, username: o.serviceNowUser });
     closers.push(servicenow.fake.close);
-    const agent = await startSandboxAgent({ apiUrl: o.apiUrl, delayMs: o.agentDelayMs, events: o.agentEvents });
+    const agent = await startSandboxAgent({ apiUrl: o.apiUrl, delayMs: o.agentDelayMs, events: o.agentEvents, concurrency: o.agentConcurrency });
     closers.push(agent.fake.close);
     return {
       slack: slack.fake,

@@ -9,6 +9,8 @@ export const PATCH = {
   agentTaskApi: 'agent-task-api',
   /** 1.1.0: the findings are written to the ticket as a work note when they arrive. */
   findingsWorkNote: 'findings-work-note',
+  /** 1.1.0: findings with a mitigation plan (and no named action) are mapped through the catalog's `proposals:` by the checkProposal activity. */
+  mitigationProposals: 'mitigation-proposals',
   /**
    * 1.1.0: reconcileIncidents reads from the cursor the previous run returned, page by page under the Business Rule's
    * condition, one activity per page; before, one read of the last N minutes and one delivery.

@@ -6,19 +6,31 @@ import type { Findings } from '../../contracts/schemas/findings';
 
 const APPROVAL_LEVEL_COUNT = { none: 1, one: 1, two: 2 } as const;
 
+/** What will run on approval (or why it cannot), and which reviewed rule mapped it from the mitigation plan. */
+function proposalLine(proposal: CheckedProposal): string {
+  const line = proposal.valid
+    ? `**Proposed:** \`${proposal.label}\` (will execute ${proposal.preview})`
+    : `**Proposed (shown as text only; it cannot be run from here: ${proposal.reason}):** \`${proposal.label}\``;
+  return proposal.origin ? `${line}\n_Mapped from the mitigation plan by the runbook's \`${proposal.origin.rule}\` rule, from: “${proposal.origin.line}”_` : line;
+}
+
 /**
- * The Markdown shown with a decision request: the incident, what would run, the cause and recommendation, then the
- * findings (or their absence). Longest last, so that what Slack cuts from a long request is the end of the findings.
+ * The Markdown shown with a decision request: the incident, what would run, the cause, recommendation and mitigation
+ * plan, then the findings (or their absence). Longest last, so that what Slack cuts from a long request is the end of
+ * the findings.
  */
 export function evidenceOf(incident: IncidentSnapshot, findings: Findings | undefined, proposal: CheckedProposal | undefined, findingsTimeoutMs: number): string {
   const header = `**Incident:** P${incident.priority}${incident.cmdbCi ? ` · CI ${incident.cmdbCi}` : ''}`;
   if (!findings) return `${header}\n\n_The investigator sent no findings within ${Math.round(findingsTimeoutMs / 60_000) || '<1'} min; decide without them._`;
   const parts = [header];
-  if (proposal?.valid) parts.push(`**Proposed:** \`${proposal.label}\` (will execute ${proposal.preview})`);
-  else if (proposal) parts.push(`**Proposed (shown as text only; it cannot be run from here: ${proposal.reason}):** \`${proposal.label}\``);
+  if (proposal) parts.push(proposalLine(proposal));
   if (findings.status !== 'completed') parts.push(`_Investigation ${findings.status}._`);
   if (findings.rootCause) parts.push(`**Likely cause**\n\n${findings.rootCause}`);
   if (findings.recommendation) parts.push(`**Recommendation**\n\n${findings.recommendation}`);
+  if (findings.mitigation) {
+    parts.push(`**Mitigation plan**\n\n${findings.mitigation}`);
+    if (!proposal) parts.push('_No `proposals:` rule of the runbook matches this plan: approving runs nothing, it only resolves the ticket._');
+  }
   if (findings.summary) parts.push(`**Findings** (${findings.source})\n\n${findings.summary}`);
   return parts.join('\n\n');
 }
