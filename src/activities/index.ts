@@ -12,6 +12,7 @@ import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { heartbeating } from './heartbeat';
 import { createInvestigationActivities } from './investigation';
 import type { Investigator } from '../clients/agent/investigator';
+import { createReconcileActivities } from './reconcile';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { createTemporalActivities } from './temporal';
@@ -35,12 +36,15 @@ export interface ActivityDeps {
   catalog?: () => Catalog;
   /** OPSLOOP_AGENT_MAX_CONCURRENT: agent investigations in flight across all workers. */
   agentMaxConcurrent?: number;
+  /** Which incidents OpsLoop handles (SERVICENOW_INCIDENT_CONDITION, normalised); undefined: all. */
+  incidentCondition?: string;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
 export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
     ...heartbeating(createServiceNowActivities(deps.servicenow)),
+    ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, incidentCondition: deps.incidentCondition })),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(deps.workflows),

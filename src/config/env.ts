@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_AGENT_MAX_CONCURRENT } from '../contracts/agent-slots';
+import { IncidentConditionError, normaliseIncidentCondition } from '../contracts/incident-condition';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queue';
 
 /** Thrown when the environment does not describe a usable configuration; one line per bad variable. */
@@ -59,6 +60,19 @@ const workerShape = {
   SERVICENOW_PASSWORD: z.string({ message: 'required (the integration user password)' }).min(1),
   SERVICENOW_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(10_000),
   SERVICENOW_CLOSE_CODE: optional(z.string()).default('Solution provided'),
+  /**
+   * Which incidents OpsLoop handles, as an encoded query (assignment_group.name=SRE^priority<=2); unset: all. The
+   * Business Rule's --condition must be the same (the generator reads this variable); the reconcile schedule uses it.
+   */
+  SERVICENOW_INCIDENT_CONDITION: optional(z.string()).transform((text, ctx) => {
+    try {
+      return normaliseIncidentCondition(text);
+    } catch (err) {
+      if (!(err instanceof IncidentConditionError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  }),
   AGENT_WEBHOOK_URL: optional(url),
   AGENT_WEBHOOK_SECRET: optional(z.string()),
   AGENT_AUTH: optional(z.enum(['hmac', 'apikey'])).default('hmac'),

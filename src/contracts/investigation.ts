@@ -62,6 +62,8 @@ export interface InvestigationResult {
   incidentNumber: string;
   outcome: InvestigationOutcome;
   decidedBy?: string;
+  /** The incident's sys_mod_count when the run ended (absent from runs recorded before 1.1.0). */
+  sysModCount?: number;
 }
 
 /** What the root message of an incident's thread shows; updated in place as the stage changes. */

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { agentSlotRequestedSignal, type AgentSlotRequest, type AgentSlotsInput, type WorkflowRun } from '../contracts/agent-slots';
-import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
+import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, InvestigationResult, OpenIncidentInput } from '../contracts/investigation';
 import { incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
 import { DEFAULT_CLOSE_CODE, type ResolutionInput, type ResolutionRequest } from '../contracts/resolution';
 import type { Notification, RunbookActionInput } from '../contracts/runbook';
@@ -14,6 +14,7 @@ import {
   slackEventWorkflowId,
   slackViewWorkflowId,
 } from '../contracts/workflow-ids';
+import { afterClosedRun } from './after-closed-run';
 import { withRequestId } from './with-request-id';
 
 /**
@@ -26,19 +27,22 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
     client,
     taskQueue,
 
-    /** signalWithStart on incident/<number>; `closed` when that incident's investigation already finished. */
+    /**
+     * signalWithStart on incident/<number>. A running investigation gets the event as a signal; a failed one may be
+     * retried; a completed one is not started again by later edits, unless the incident was reopened (or finished in
+     * ServiceNow after OpsLoop gave up on it): see afterClosedRun. `closed` when the event changed nothing.
+     */
     async deliverIncidentEvent(incident: IncidentSnapshot, requestedBy?: string): Promise<{ workflowId: string; status: 'accepted' | 'closed' }> {
       const workflowId = incidentWorkflowId(incident.number);
-      try {
+      const start = (input: IncidentInvestigationInput, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE') =>
         // One ServiceNow record version is one event, however often it is delivered: the server keeps it once.
-        await withRequestId(client, `servicenow/${incident.sysId}/${incident.sysModCount}`).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot]>('incidentInvestigation', {
+        withRequestId(client, `servicenow/${incident.sysId}/${incident.sysModCount}`).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot]>('incidentInvestigation', {
           workflowId,
           taskQueue,
-          args: [{ incident, requestedBy }],
+          args: [input],
           signal: incidentUpdatedSignal,
           signalArgs: [incident],
-          // A finished investigation is not reopened by later edits in ServiceNow; a failed one may be retried.
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          workflowIdReusePolicy,
           typedSearchAttributes: [
             { key: IncidentNumber, value: incident.number },
             { key: IncidentPriority, value: incident.priority },
@@ -47,10 +51,17 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
           ],
           staticSummary: `${incident.number} · P${incident.priority} · ${incident.shortDescription.slice(0, 120)}`,
         });
+      try {
+        await start({ incident, requestedBy }, 'ALLOW_DUPLICATE_FAILED_ONLY');
+        return { workflowId, status: 'accepted' };
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'closed' };
-        throw err;
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
+      // The last run completed (a running one would have taken the signal, a failed one would have been replaced).
+      const next = afterClosedRun(incident, (await client.workflow.getHandle(workflowId).result()) as InvestigationResult | undefined);
+      if (next === 'none') return { workflowId, status: 'closed' };
+      // A reopened incident's new run reads it from ServiceNow, so a late copy of an old version cannot reopen it.
+      await start(next === 'reopened' ? { incidentNumber: incident.number, requestedBy } : { incident, requestedBy }, 'ALLOW_DUPLICATE');
       return { workflowId, status: 'accepted' };
     },
 
@@ -74,7 +85,10 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
       return { workflowId };
     },
 
-    /** `/ops investigate INC…`: starts the loop for an existing incident (read from ServiceNow by the workflow). */
+    /**
+     * `/ops investigate INC…`: starts the loop for an existing incident (read from ServiceNow by the workflow). A
+     * running investigation is joined; one that ended is followed by a new run, since a person asked for it.
+     */
     async startInvestigation(incidentNumber: string, requestedBy: string): Promise<{ workflowId: string }> {
       const workflowId = incidentWorkflowId(incidentNumber);
       await client.workflow.start<(input: IncidentInvestigationInput) => Promise<unknown>>('incidentInvestigation', {
@@ -82,7 +96,7 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
         taskQueue,
         args: [{ incidentNumber, requestedBy }],
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [
           { key: IncidentNumber, value: incidentNumber },
           { key: OpsStage, value: 'investigating' },

@@ -81,6 +81,7 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
       catalog: () => catalog,
       workflows: createOpsLoopWorkflows(client, cfg.TEMPORAL_TASK_QUEUE),
       agentMaxConcurrent: cfg.OPSLOOP_AGENT_MAX_CONCURRENT,
+      incidentCondition: cfg.SERVICENOW_INCIDENT_CONDITION,
     });
     const worker = await createWorker({
       connection,

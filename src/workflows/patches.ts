@@ -11,4 +11,9 @@ export const PATCH = {
   findingsWorkNote: 'findings-work-note',
   /** 1.1.0: findings with a mitigation plan (and no named action) are mapped through the catalog's `proposals:` by the checkProposal activity. */
   mitigationProposals: 'mitigation-proposals',
+  /**
+   * 1.1.0: reconcileIncidents reads from the cursor the previous run returned, page by page under the Business Rule's
+   * condition, one activity per page; before, one read of the last N minutes and one delivery.
+   */
+  reconcileFromCursor: 'reconcile-from-cursor',
 } as const satisfies Record<string, string>;

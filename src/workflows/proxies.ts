@@ -73,6 +73,15 @@ export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' 
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
+/** One page of the reconcile read: a ServiceNow read, then up to a page of signalWithStarts. */
+export const reconcile = proxyActivities<Pick<Activities, 'deliverChangedIncidents'>>({
+  summary: 'Reconcile: ServiceNow read and deliveries',
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '15m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 /**
  * The agent-slot semaphore's calls to Temporal. Acquiring keeps trying for as long as an investigation would wait
  * anyway: a storm must queue, not fail, and a request sent twice is still one request.

@@ -44,7 +44,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
 
     const clicked = await click(stack, decision, 'approve', APPROVER);
     expect(clicked.status).toBe(200);
-    await expect(incidentResult(stack, number)).resolves.toEqual({ incidentNumber: number, outcome: 'resolved', decidedBy: APPROVER });
+    await expect(incidentResult(stack, number)).resolves.toEqual({ incidentNumber: number, outcome: 'resolved', decidedBy: APPROVER, sysModCount: expect.any(Number) });
 
     const incident = stack.servicenow.incident(number)!;
     expect(stack.servicenow.transitions.filter((t) => t.number === number)).toEqual([expect.objectContaining({ from: '2', to: '6' })]);

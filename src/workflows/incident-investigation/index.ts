@@ -19,7 +19,7 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
   const finishedElsewhere = () => `${number} was ${incidentStateLabel(state.incident.state)} in ServiceNow`;
   if (state.finishedElsewhere()) {
     await state.enterStage('resolved', `Already ${incidentStateLabel(state.incident.state)} in ServiceNow; nothing to do.`);
-    return { incidentNumber: number, outcome: 'finished-elsewhere' };
+    return { incidentNumber: number, outcome: 'finished-elsewhere', sysModCount: state.incident.sysModCount };
   }
   await state.loadSettings();
 

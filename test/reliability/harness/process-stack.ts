@@ -34,7 +34,9 @@ export interface ProcessStack {
   slack: FakeSlack;
   servicenow: FakeServiceNow;
   agent: FakeAgent;
-  api: RunningChild;
+  api(): RunningChild;
+  /** Starts the API again after it was stopped (`api().stop()`), on the same port. */
+  startApi(): Promise<void>;
   worker(): RunningChild;
   startWorker(): Promise<void>;
   /**
@@ -77,8 +79,13 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const output: string[] = [];
   const start = (name: 'api' | 'worker') =>
     startEntryPoint(name, `src/${name}/main.ts`, { env: name === 'api' ? apiEnv : workerEnv, onLine: (line) => output.push(`[${name}] ${line}`) });
-  const api = start('api');
+  let api = start('api');
   let worker = start('worker');
+  const startApi = async () => {
+    if (api.running()) throw new Error('the API is still running');
+    api = start('api');
+    await api.waitForLine(API_READY, START_TIMEOUT_MS);
+  };
   const startWorker = async () => {
     if (worker.running()) throw new Error('the worker is still running');
     worker = start('worker');
@@ -127,7 +134,8 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     slack: world.slack,
     servicenow: world.servicenow,
     agent: world.agent,
-    api,
+    api: () => api,
+    startApi,
     worker: () => worker,
     startWorker,
     rollWorker,

@@ -54,6 +54,13 @@ describe('configuration from the environment', () => {
     }
   });
 
+  it('takes SERVICENOW_INCIDENT_CONDITION as an encoded query both the Business Rule and the reconcile read can use, and says why it refuses one', () => {
+    expect(loadWorkerConfig(worker).SERVICENOW_INCIDENT_CONDITION).toBeUndefined();
+    expect(loadWorkerConfig({ ...worker, SERVICENOW_INCIDENT_CONDITION: ' assignment_group.name=SRE^priority<=2 ' }).SERVICENOW_INCIDENT_CONDITION).toBe('assignment_group.name=SRE^priority<=2^priorityISNOTEMPTY');
+    expect(problemsOf(() => loadWorkerConfig({ ...worker, SERVICENOW_INCIDENT_CONDITION: "current.priority == '1'" }))).toEqual([expect.stringMatching(/^SERVICENOW_INCIDENT_CONDITION: "current.priority == '1'" is not field, operator, value/)]);
+    expect(problemsOf(() => loadWorkerConfig({ ...worker, SERVICENOW_INCIDENT_CONDITION: 'priority=1^ORDERBYnumber' }))).toEqual([expect.stringMatching(/^SERVICENOW_INCIDENT_CONDITION: may not use \^NQ, \^EQ, ORDERBY/)]);
+  });
+
   it('rejects an invalid port', () => {
     expect(problemsOf(() => loadApiConfig({ ...api, PORT: '70000' }))[0]).toMatch(/^PORT: /);
   });
