@@ -146,6 +146,7 @@ describe('fault 14: worker memory pressure (small heap, maxCachedWorkflows above
   it('honours OPSLOOP_MAX_CACHED_WORKFLOWS: every parked workflow stayed cached, past the SDK default of 10 for this heap', () => {
     // After a crash the cache starts empty again: only a worker that lived through the parking holds them all.
     if (crashes.some((c) => c.startsWith('parking'))) return;
-    expect(parked).toEqual({ size: 2 * PARKED, forcedEvictions: 0 });
+    // Two workflows per parked incident, and the agent's semaphore, which lives as long as the task queue.
+    expect(parked).toEqual({ size: 2 * PARKED + 1, forcedEvictions: 0 });
   });
 });
