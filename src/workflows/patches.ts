@@ -4,4 +4,7 @@
  * "Versioning"): call `patched(PATCH.name)`, never a string literal. A patch is deprecated, then removed, once no run
  * from before it can still be open (the namespace's retention).
  */
-export const PATCH = {} as const satisfies Record<string, string>;
+export const PATCH = {
+  /** Since 1.1.0: a priority changed while the investigation runs reads that priority's approval rule again (the stricter one applies). */
+  approvalRuleFollowsPriority: 'approval-rule-follows-priority',
+} as const satisfies Record<string, string>;

@@ -58,6 +58,7 @@ async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<t
     } else {
       const byFindings = proposals.stale();
       proposal = await proposals.current();
+      await state.followPriority();
       if (sameRequest(build(proposal), asked)) continue;
       await child.signal(supersedeApprovalSignal, byFindings ? 'new findings' : 'a change to the incident in ServiceNow');
     }
@@ -77,6 +78,7 @@ export async function askForDecision(state: InvestigationState): Promise<Decisio
   let escalations = 0;
   for (let n = 1; ; n++) {
     if (state.finishedElsewhere()) return { outcome: 'withdrawn' };
+    await state.followPriority();
     const proposal = await proposals.current();
     const build = (p: CheckedProposal | undefined) =>
       decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requestedBy, mayEscalate: escalations < MAX_ESCALATIONS });

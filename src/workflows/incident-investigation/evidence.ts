@@ -23,6 +23,16 @@ export function evidenceOf(incident: IncidentSnapshot, findings: Findings | unde
 export const requiredApprovalsFor = (settings: InvestigationSettings, proposal: CheckedProposal | undefined): number =>
   Math.max(settings.requiredApprovals, proposal?.valid ? APPROVAL_LEVEL_COUNT[proposal.approval] : 1);
 
+/**
+ * The settings with the stricter of two approval rules: a priority changed during the investigation can tighten the
+ * rule (a P3 raised to P1), never relax it (lowering the priority is no way around a two-person rule).
+ */
+export const stricterRule = (current: InvestigationSettings, other: InvestigationSettings): InvestigationSettings => ({
+  ...current,
+  requiredApprovals: Math.max(current.requiredApprovals, other.requiredApprovals),
+  requesterMayApprove: current.requesterMayApprove && other.requesterMayApprove,
+});
+
 export interface DecisionContext {
   incident: IncidentSnapshot;
   findings: Findings | undefined;

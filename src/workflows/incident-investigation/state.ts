@@ -1,4 +1,4 @@
-import { setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { isFinishedState } from '../../contracts/incident-state';
 import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
 import { findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
@@ -6,6 +6,8 @@ import type { Findings } from '../../contracts/schemas/findings';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../../contracts/search-attributes';
 import { localSettings, slack } from '../proxies';
 import { upsertChanged } from '../search-attributes';
+import { PATCH } from '../patches';
+import { stricterRule } from './evidence';
 
 export type PendingApproval = NonNullable<IncidentStatus['pendingApproval']>;
 
@@ -20,6 +22,8 @@ export class InvestigationState {
   private detail = '';
   private openedThread?: ThreadRef;
   private loadedSettings?: InvestigationSettings;
+  /** The priorities whose approval rules the settings hold. */
+  private rulePriorities: string[] = [];
   pendingApproval?: PendingApproval;
 
   constructor(
@@ -53,6 +57,15 @@ export class InvestigationState {
   /** The worker's settings and the policy's rule for this priority, read once (recorded, so replays see the same). */
   async loadSettings(): Promise<void> {
     this.loadedSettings = await localSettings.getInvestigationSettings(this.incident.priority);
+    this.rulePriorities = [this.incident.priority];
+  }
+
+  /** After a priority change in ServiceNow: the new priority's rule is read, and the stricter of the rules applies. */
+  async followPriority(): Promise<void> {
+    const { priority } = this.incident;
+    if (!this.loadedSettings || this.rulePriorities.includes(priority) || !patched(PATCH.approvalRuleFollowsPriority)) return;
+    this.rulePriorities.push(priority);
+    this.loadedSettings = stricterRule(this.loadedSettings, await localSettings.getInvestigationSettings(priority));
   }
 
   get settings(): InvestigationSettings {
