@@ -38,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
     ...heartbeating(createServiceNowActivities(deps.servicenow)),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
-    ...createTemporalActivities(deps.workflows),
+    ...createTemporalActivities(deps.workflows, deps.servicenow),
     ...createAuditActivities(deps.audit),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG), workflows: deps.workflows }),
   });

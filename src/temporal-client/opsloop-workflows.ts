@@ -159,6 +159,17 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
       });
     },
 
+    /** Tells the incident's running investigation a newer version of the incident; false when none is running. */
+    async updateInvestigation(incident: IncidentSnapshot): Promise<boolean> {
+      try {
+        await client.workflow.getHandle(incidentWorkflowId(incident.number)).signal(incidentUpdatedSignal, incident);
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
+    },
+
     /** Undefined when OpsLoop has no investigation for the incident. */
     async incidentStatus(incidentNumber: string): Promise<IncidentStatus | undefined> {
       try {

@@ -7,4 +7,6 @@
 export const PATCH = {
   /** Since 1.1.0: a priority changed while the investigation runs reads that priority's approval rule again (the stricter one applies). */
   approvalRuleFollowsPriority: 'approval-rule-follows-priority',
+  /** Since 1.1.0: a Resolution asked from Slack tells the incident's running investigation the resolved incident (its own write is not sent back by a --skip-user Business Rule). */
+  resolutionTellsInvestigation: 'resolution-tells-investigation',
 } as const satisfies Record<string, string>;

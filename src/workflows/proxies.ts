@@ -57,7 +57,7 @@ const AUDIT_OPTIONS = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 } as const;
 
-export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf'>>({
+export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf' | 'tellInvestigationOf'>>({
   summary: 'Other OpsLoop workflows (Temporal client)',
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '5m',

@@ -1,11 +1,13 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { IncidentState, incidentStateLabel, isFinishedState } from '../contracts/incident-state';
 import { resolutionRequestedSignal, resolutionStageQuery } from '../contracts/messages';
 import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
+import { incidentWorkflowId } from '../contracts/workflow-ids';
 import { recordAudit } from './audit-trail';
-import { servicenow, slack } from './proxies';
+import { PATCH } from './patches';
+import { servicenow, slack, temporal } from './proxies';
 import { upsertChanged } from './search-attributes';
 
 const who = (r: ResolutionRequest | undefined): string => (r ? `<@${r.slackUserId}>` : 'OpsLoop');
@@ -65,6 +67,15 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
     }
   };
 
+  /**
+   * A --skip-user Business Rule does not send OpsLoop's own write back, so the incident's running investigation (a
+   * pending decision, say) is told here; not when it asked for this resolution itself.
+   */
+  const tellInvestigation = async () => {
+    if (workflowInfo().parent?.workflowId === incidentWorkflowId(incidentNumber) || !patched(PATCH.resolutionTellsInvestigation)) return;
+    await temporal.tellInvestigationOf(incidentNumber).catch((err: unknown) => log.warn('could not tell the investigation', { incidentNumber, reason: reasonOf(err) }));
+  };
+
   /** One audit row per person who asked (however they asked), with the outcome they were given. */
   const auditRequests = (result: string, reason?: string) =>
     Promise.all(
@@ -111,7 +122,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
 
   if (outcome.status === 'resolved') {
     enterStage('resolved', `Resolved by ${who(requesters[0])}.`);
-    await notifyRequesters(`:white_check_mark: ${incidentNumber} resolved by ${who(requesters[0])}.`, 'in_channel');
+    await Promise.all([notifyRequesters(`:white_check_mark: ${incidentNumber} resolved by ${who(requesters[0])}.`, 'in_channel'), tellInvestigation()]);
   } else {
     enterStage('resolved', `Already ${incidentStateLabel(outcome.state)} in ServiceNow; nothing changed.`);
     await notifyRequesters(`${incidentNumber} is already ${incidentStateLabel(outcome.state)} in ServiceNow; nothing was changed.`, 'ephemeral');

@@ -1,8 +1,9 @@
 import { incidentStatusQuery } from '../../src/contracts/messages';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
-import { findDecisionMessage } from '../../src/sandbox/slack-messages';
+import { findDecisionMessage, threadReplies } from '../../src/sandbox/slack-messages';
+import { sendSlashCommand } from '../../src/sandbox/slack-requests';
 import { impactUrgencyFor } from '../../src/servicenow/priority';
-import { buttonsOf, click, decisionMessage, incidentResult, openIncident } from '../helpers/incident-loop';
+import { buttonsOf, click, decisionMessage, incidentResult, openIncident, rootMessages } from '../helpers/incident-loop';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 import { APPROVERS } from '../helpers/test-policy';
@@ -16,6 +17,9 @@ describe('a pending decision follows what happens to its incident', () => {
     await stack?.close();
   });
 
+  /** The investigation's outcome, or a failure after `ms` (a decision left open would otherwise wait for its expiry). */
+  const outcomeWithin = (number: string, ms = 30_000) =>
+    Promise.race([incidentResult(stack, number), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${number}'s investigation still running after ${ms} ms`)), ms).unref())]);
   const pendingRule = async (number: string) => (await stack.client.workflow.getHandle(incidentWorkflowId(number)).query(incidentStatusQuery)).pendingApproval;
 
   it('a P3 raised to P1 in ServiceNow while its decision is pending is asked again under the P1 rule (two approvers)', async () => {
@@ -45,5 +49,28 @@ describe('a pending decision follows what happens to its incident', () => {
     await click(stack, second, 'approve', SECOND_APPROVER);
     await expect(incidentResult(stack, number)).resolves.toMatchObject({ outcome: 'resolved', decidedBy: SECOND_APPROVER });
     expect(stack.servicenow.incident(number)!.priority).toBe('1');
+  });
+
+  it("OpsLoop's own /ops resolve (not sent back by a --skip-user Business Rule) withdraws the pending decision, and the thread says so", async () => {
+    stack = await startStack();
+    const number = openIncident(stack, { short_description: 'Payments queue backlog' }, { skipUser: stack.businessRule.skipUser });
+    const decision = await decisionMessage(stack, number);
+
+    const responseUrl = stack.slack.newResponseUrl();
+    const ack = await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text: `resolve ${number} drained the queue by hand`, userId: 'U0OPERATOR', channelId: 'C0INCIDENTS', responseUrl });
+    expect(ack.status).toBe(200);
+    expect(String((await eventually(() => stack.slack.responsesFor(responseUrl)[0]?.body)).text)).toContain(`${number} resolved`);
+
+    await expect(outcomeWithin(number)).resolves.toMatchObject({ outcome: 'finished-elsewhere' });
+    const closed = stack.slack.messages.find((m) => m.ts === decision.ts)!;
+    expect(buttonsOf(closed)).toEqual([]);
+    expect(closed.text).toContain('Withdrawn');
+    const [root] = rootMessages(stack, number);
+    expect(threadReplies(stack.slack, root!).map((m) => m.text).join('\n')).toContain('the pending decision was withdrawn');
+    // Only OpsLoop's one resolving write: the Business Rule skipped it, and nothing else was resolved or sent back.
+    expect(stack.servicenow.transitions.filter((t) => t.number === number)).toEqual([expect.objectContaining({ from: '2', to: '6' })]);
+    expect(stack.servicenow.deliveries.filter((d) => d.number === number).map((d) => d.sysModCount)).toEqual(['0']);
+    const late = await click(stack, decision, 'approve', APPROVER);
+    expect(String((await eventually(() => stack.slack.responsesFor(late.responseUrl)[0]?.body)).text)).toContain('closed');
   });
 });
