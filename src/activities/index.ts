@@ -9,6 +9,7 @@ import type { Catalog } from '../runbook/catalog-schema';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { heartbeating } from './heartbeat';
 import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
+import { createIdentityActivities, createIdentityMap } from './identity';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { createTemporalActivities } from './temporal';
@@ -34,8 +35,10 @@ export interface ActivityDeps {
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
 export function createActivities(deps: ActivityDeps) {
+  const identity = createIdentityMap({ slack: deps.slack, servicenow: deps.servicenow });
   return classifyingErrors({
-    ...heartbeating(createServiceNowActivities(deps.servicenow)),
+    ...heartbeating(createServiceNowActivities(deps.servicenow, identity)),
+    ...heartbeating(createIdentityActivities({ identity, servicenow: deps.servicenow })),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(deps.workflows, deps.servicenow),

@@ -21,6 +21,8 @@ export interface ApprovalRequest {
   requiredApprovals: number;
   /** Who asked; unless `requesterMayApprove`, they cannot approve their own request. */
   requester?: string;
+  /** Everyone who asked (Slack user ids), `requester` among them; none of them may approve unless `requesterMayApprove`. */
+  requesters?: string[];
   requesterMayApprove?: boolean;
   /** The incident's sys_id: decisions are written to its work notes. */
   sysId?: string;

@@ -10,6 +10,10 @@ export interface FakeIncident {
   state: string;
   assignment_group: string;
   cmdb_ci: string;
+  /** References to sys_user: sys_ids ('' when empty). */
+  caller_id: string;
+  opened_by: string;
+  resolved_by: string;
   close_code: string;
   close_notes: string;
   sys_updated_on: string;

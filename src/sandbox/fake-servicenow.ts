@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import { businessRuleBody, sendBusinessRuleEvent, type BusinessRuleTarget } from './business-rule-sender';
 import type { FakeIncident } from './fake-incident';
+import { createUserTable, type FakeUser, type FakeUserTable } from './fake-servicenow-users';
 import { lookupPriority } from './priority-lookup';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
@@ -51,14 +52,18 @@ export interface FakeServiceNow extends Served {
   installBusinessRule(target: BusinessRuleTarget | undefined): void;
   /** Resolves once every Business Rule post sent so far has been answered. */
   settled(): Promise<void>;
+  /** The instance's users (sys_user); incidents' caller_id, opened_by and resolved_by hold their sys_ids. */
+  users: FakeUserTable;
 }
 
 /** What a person fills in on the incident form; priority is computed. */
 export type NewFakeIncident = Partial<Omit<FakeIncident, 'priority'>> & { short_description: string; priority?: never };
 
+export type { FakeUser };
+
 const FINISHED = ['6', '7', '8'];
 // No priority: the priority lookup computes it from impact and urgency, and a written one does not stick.
-const WRITABLE = ['short_description', 'description', 'urgency', 'impact', 'state', 'assignment_group', 'cmdb_ci', 'close_code', 'close_notes'] as const;
+const WRITABLE = ['short_description', 'description', 'urgency', 'impact', 'state', 'assignment_group', 'cmdb_ci', 'caller_id', 'resolved_by', 'close_code', 'close_notes'] as const;
 
 /** A copy without `priority` (the lookup sets it, whatever a request wrote), e.g. to create a recorded incident again. */
 export function withoutPriority<T extends object>(fields: T): Omit<T, 'priority'> {
@@ -78,13 +83,13 @@ function project(incident: FakeIncident, fields: string | undefined, displayValu
 }
 
 /** Matches the subset of encoded queries OpsLoop sends: `a=b`, `a>b`, joined with `^`; other terms are ignored, as ServiceNow does. */
-function matches(incident: FakeIncident, query: string | undefined): boolean {
+function matches(record: object, query: string | undefined): boolean {
   if (!query) return true;
   return query.split('^').every((term) => {
     const m = /^(\w+)(>=|>|=|!=)(.*)$/.exec(term);
     if (!m) return true;
     const [, field, op, value] = m as unknown as [string, string, string, string];
-    const actual = (incident as unknown as Record<string, unknown>)[field];
+    const actual = (record as Record<string, unknown>)[field];
     if (typeof actual !== 'string') return true;
     if (op === '=') return actual === value;
     if (op === '!=') return actual !== value;
@@ -115,6 +120,8 @@ export async function startFakeServiceNow(options: {
   const faults = createFaults();
   const deliveries: BusinessRuleDelivery[] = [];
   const inFlight = new Set<Promise<void>>();
+  const users = createUserTable(options.username);
+  const userSysId = (userName: string) => users.byUserName(userName)?.sys_id ?? '';
   let businessRule: BusinessRuleTarget | undefined;
   let nextNumber = 10001;
   const firstNumber = options.firstNumber;
@@ -132,7 +139,8 @@ export async function startFakeServiceNow(options: {
 
   const withComputedPriority = (incident: FakeIncident): FakeIncident => ({ ...incident, priority: lookupPriority(incident.impact, incident.urgency) ?? incident.priority });
 
-  const createIncident = (fields: NewFakeIncident): FakeIncident => {
+  // Whoever creates the record is its opened_by, unless the form says otherwise.
+  const createIncident = (fields: NewFakeIncident, by = PERSON): FakeIncident => {
     const number = fields.number ?? `INC${String(nextNumber).padStart(7, '0')}`;
     nextNumber = Math.max(nextNumber, Number(number.slice(3)) + 1);
     const incident: FakeIncident = withComputedPriority({
@@ -143,6 +151,9 @@ export async function startFakeServiceNow(options: {
       state: '1',
       assignment_group: '',
       cmdb_ci: '',
+      caller_id: '',
+      opened_by: userSysId(by),
+      resolved_by: '',
       close_code: '',
       close_notes: '',
       ...withoutPriority(fields as Partial<FakeIncident>),
@@ -154,7 +165,7 @@ export async function startFakeServiceNow(options: {
       work_notes: [],
     });
     incidents.set(incident.sys_id, incident);
-    fireBusinessRule(incident, 'insert', PERSON);
+    fireBusinessRule(incident, 'insert', by);
     return incident;
   };
   const applyChanges = (incident: FakeIncident, changes: Record<string, unknown>, by: string): FakeIncident => {
@@ -162,6 +173,9 @@ export async function startFakeServiceNow(options: {
     for (const field of WRITABLE) if (typeof changes[field] === 'string') next[field] = changes[field];
     next = withComputedPriority(next);
     if (typeof changes.work_notes === 'string' && changes.work_notes) next.work_notes.push(changes.work_notes);
+    // As the out-of-box incident business rule does when an incident becomes Resolved: resolved_by is the user who
+    // resolved it unless the same write named someone (https://www.servicenow.com/docs/r/it-service-management/incident-management/resolve-and-close-an-incident.html).
+    if (next.state === '6' && incident.state !== '6' && !next.resolved_by) next.resolved_by = userSysId(by);
     next.sys_mod_count = String(Number(incident.sys_mod_count) + 1);
     next.sys_updated_on = serviceNowTime(Date.now());
     if (next.state !== incident.state) transitions.push({ number: incident.number, from: incident.state, to: next.state, at: Date.now() });
@@ -202,6 +216,18 @@ export async function startFakeServiceNow(options: {
     res.json({ result });
   });
 
+  // sys_user, as the Table API reads any table: an encoded query, a field list, a limit.
+  app.get('/api/now/table/sys_user', faults.middleware('GET sys_user', errorBody), (req, res) => {
+    const limit = Number(req.query.sysparm_limit ?? 10000);
+    const fields = typeof req.query.sysparm_fields === 'string' ? req.query.sysparm_fields.split(',') : undefined;
+    const result = users
+      .all()
+      .filter((u) => matches(u, req.query.sysparm_query as string | undefined))
+      .slice(0, limit)
+      .map((u) => (fields ? Object.fromEntries(fields.filter((f) => f in u).map((f) => [f, u[f as keyof FakeUser]])) : u));
+    res.json({ result });
+  });
+
   app.get('/api/now/table/incident/:sysId', faults.middleware('GET incident', errorBody), (req, res) => {
     const incident = byId(req, res);
     const display = req.query.sysparm_display_value === 'true' || req.query.sysparm_display_value === 'all';
@@ -214,7 +240,10 @@ export async function startFakeServiceNow(options: {
       res.status(400).json(failure('Invalid request', 'short_description is required'));
       return;
     }
-    res.status(201).json({ result: project(createIncident({ ...withoutPriority(body), short_description: body.short_description }), undefined) });
+    // opened_by is the API user: what the request says is not kept.
+    const fields: NewFakeIncident = { ...withoutPriority(body), short_description: body.short_description };
+    delete fields.opened_by;
+    res.status(201).json({ result: project(createIncident(fields, options.username), undefined) });
   });
 
   app.patch('/api/now/table/incident/:sysId', faults.middleware('PATCH incident', errorBody), (req, res) => {
@@ -258,6 +287,7 @@ export async function startFakeServiceNow(options: {
       if (!incident) throw new Error(`no incident ${number}`);
       return applyChanges(incident, changes, PERSON);
     },
+    users,
     installBusinessRule(target) {
       businessRule = target;
     },

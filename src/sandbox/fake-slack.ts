@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
+import { FakeSlackUsers, INSTALLED_BOT_SCOPES, usersInfoAnswer } from './slack-users';
 
 export interface SlackCall {
   method: string;
@@ -31,6 +32,10 @@ export interface FakeSlack extends Served {
   views: { id: string; triggerId: string; view: Record<string, unknown> }[];
   /** Slack user groups for usergroups.users.list: group id → member user ids. */
   userGroups: Map<string, string[]>;
+  /** The workspace's members, for users.info. */
+  users: FakeSlackUsers;
+  /** The scopes the bot token holds (the app as installed); a test may take one away, as a reinstall with fewer would. */
+  scopes: Set<string>;
   calls: SlackCall[];
   responses: ResponseUrlPost[];
   messages: ChannelMessage[];
@@ -64,7 +69,9 @@ function decodeArgs(body: unknown): Record<string, unknown> {
  * The Slack Web API methods OpsLoop calls, plus response_url receivers, over real HTTP. Checks the bot token,
  * keeps channel messages (with in-place edits) and records every call for assertions.
  */
-export async function startFakeSlack(options: { botToken: string; port?: number }): Promise<FakeSlack> {
+export async function startFakeSlack(options: { botToken: string; port?: number; /** The bot token's scopes; default: the manifest's. */ scopes?: readonly string[] }): Promise<FakeSlack> {
+  const scopes = new Set(options.scopes ?? INSTALLED_BOT_SCOPES);
+  const users = new FakeSlackUsers();
   const calls: SlackCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const messages: ChannelMessage[] = [];
@@ -175,6 +182,9 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
         res.json(users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' });
         return;
       }
+      case 'users.info':
+        res.json(usersInfoAnswer(users, [...scopes], str(args.user)));
+        return;
       case 'chat.postEphemeral':
         res.json({ ok: true, message_ts: nextTs() });
         return;
@@ -193,6 +203,8 @@ export async function startFakeSlack(options: { botToken: string; port?: number 
     messages,
     views,
     userGroups,
+    users,
+    scopes,
     newResponseUrl: () => `${baseUrl}/response/${randomBytes(12).toString('hex')}`,
     responsesFor: (responseUrl) => responses.filter((r) => responseUrl.endsWith(`/response/${r.token}`)),
   };

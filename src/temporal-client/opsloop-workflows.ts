@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
-import { incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
+import { incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
 import { DEFAULT_CLOSE_CODE, type ResolutionInput, type ResolutionRequest } from '../contracts/resolution';
 import type { Notification, RunbookActionInput } from '../contracts/runbook';
 import { IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
@@ -24,17 +24,26 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
     client,
     taskQueue,
 
-    /** signalWithStart on incident/<number>; `closed` when that incident's investigation already finished. */
+    /**
+     * signalWithStart on incident/<number>; `closed` when that incident's investigation already finished. With
+     * `requestedBy` (`/ops incident`) the signal also records who asked, whether or not the Business Rule's insert
+     * event started the investigation first.
+     */
     async deliverIncidentEvent(incident: IncidentSnapshot, requestedBy?: string): Promise<{ workflowId: string; status: 'accepted' | 'closed' }> {
       const workflowId = incidentWorkflowId(incident.number);
+      // One ServiceNow record version is one event, however often it is delivered: the server keeps it once. A request
+      // names its requester, so it is not mistaken for the Business Rule's delivery of the same version.
+      const version = `servicenow/${incident.sysId}/${incident.sysModCount}`;
+      const requestId = requestedBy ? `${version}/requested-by/${requestedBy}` : version;
+      const signal = requestedBy
+        ? { signal: incidentRequestedSignal, signalArgs: [incident, requestedBy] as [IncidentSnapshot, string] }
+        : { signal: incidentUpdatedSignal, signalArgs: [incident] as [IncidentSnapshot] };
       try {
-        // One ServiceNow record version is one event, however often it is delivered: the server keeps it once.
-        await withRequestId(client, `servicenow/${incident.sysId}/${incident.sysModCount}`).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot]>('incidentInvestigation', {
+        await withRequestId(client, requestId).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot] | [IncidentSnapshot, string]>('incidentInvestigation', {
           workflowId,
           taskQueue,
           args: [{ incident, requestedBy }],
-          signal: incidentUpdatedSignal,
-          signalArgs: [incident],
+          ...signal,
           // A finished investigation is not reopened by later edits in ServiceNow; a failed one may be retried.
           workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
           typedSearchAttributes: [

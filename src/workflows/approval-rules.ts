@@ -17,7 +17,7 @@ export function refusalOf(request: ApprovalRequest, outcome: ApprovalOutcome | u
   }
   if (!mayDecide(request, decision)) throw refuse(`Only the approvers for ${request.incidentNumber} can decide; you are not one of them.`);
   if (!request.choices.includes(decision.choice)) throw refuse(`"${decision.choice}" is not a choice here.`);
-  if (decision.choice === 'approve' && decision.userId === request.requester && !request.requesterMayApprove) {
+  if (decision.choice === 'approve' && [request.requester, ...(request.requesters ?? [])].includes(decision.userId) && !request.requesterMayApprove) {
     throw refuse('You asked for this; someone else has to approve it.');
   }
   if (decision.choice === 'approve' && approvedBy.includes(decision.userId)) {

@@ -40,6 +40,18 @@ export const slack = proxyActivities<
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
+/**
+ * Who a Slack user is in ServiceNow, asked while they wait for their click to be confirmed: retried for a minute,
+ * then the decision is refused with the reason (they may click again).
+ */
+export const identity = proxyActivities<Pick<Activities, 'checkOpener'>>({
+  summary: 'Slack user → ServiceNow user (by e-mail)',
+  startToCloseTimeout: '15s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
+});
+
 export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
   summary: 'Investigator (agent webhook)',
   startToCloseTimeout: '20s',

@@ -4,7 +4,6 @@ import { IncidentState, incidentStateLabel, isFinishedState } from '../contracts
 import { resolutionRequestedSignal, resolutionStageQuery } from '../contracts/messages';
 import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
-import { incidentWorkflowId } from '../contracts/workflow-ids';
 import { recordAudit } from './audit-trail';
 import { PATCH } from './patches';
 import { servicenow, slack, temporal } from './proxies';
@@ -69,10 +68,10 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
 
   /**
    * A --skip-user Business Rule does not send OpsLoop's own write back, so the incident's running investigation (a
-   * pending decision, say) is told here; not when it asked for this resolution itself.
+   * pending decision, say) is told here; not when this resolution is its child (it asked for it itself).
    */
   const tellInvestigation = async () => {
-    if (workflowInfo().parent?.workflowId === incidentWorkflowId(incidentNumber) || !patched(PATCH.resolutionTellsInvestigation)) return;
+    if (workflowInfo().parent || !patched(PATCH.resolutionTellsInvestigation)) return;
     await temporal.tellInvestigationOf(incidentNumber).catch((err: unknown) => log.warn('could not tell the investigation', { incidentNumber, reason: reasonOf(err) }));
   };
 
@@ -101,6 +100,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
             closeCode: resolver?.closeCode ?? input.closeCode,
             closeNotes: closeNotesFor(input, resolver),
             workNote: `OpsLoop: resolved from Slack by ${whoPlain(resolver)} (workflow ${workflowInfo().workflowId}).`,
+            resolvedBy: resolver?.slackUserId,
           });
     if (!result.changed) {
       outcome = { status: 'already-finished', incidentNumber, state: result.incident.state };

@@ -81,7 +81,7 @@ export async function askForDecision(state: InvestigationState): Promise<Decisio
     await state.followPriority();
     const proposal = await proposals.current();
     const build = (p: CheckedProposal | undefined) =>
-      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requestedBy, mayEscalate: escalations < MAX_ESCALATIONS });
+      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requesters[0], requesters: state.requesters, mayEscalate: escalations < MAX_ESCALATIONS });
     const request = build(proposal);
     if (state.stage !== 'awaiting-decision') {
       await state.enterStage('awaiting-decision', state.findings ? 'Findings posted; waiting for an approver.' : 'Waiting for an approver (no findings).');

@@ -40,6 +40,8 @@ export interface DecisionContext {
   settings: InvestigationSettings;
   thread: ThreadRef;
   requester: string | undefined;
+  /** Everyone who asked for the investigation (Slack user ids). */
+  requesters?: readonly string[];
   /** Whether the request may still be escalated (escalations are bounded). */
   mayEscalate: boolean;
 }
@@ -59,6 +61,7 @@ export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
     approverGroups: c.settings.approverGroups,
     requiredApprovals: requiredApprovalsFor(c.settings, c.proposal),
     requester: c.requester,
+    ...(c.requesters?.length ? { requesters: [...c.requesters] } : {}),
     requesterMayApprove: c.settings.requesterMayApprove,
     thread: c.thread,
     reminderIntervalMs: c.settings.reminderIntervalMs,
@@ -67,9 +70,14 @@ export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
   };
 }
 
-/** Two requests ask the same thing when the question, evidence, preview and rule are the same. */
+/** Two requests ask the same thing when the question, evidence, preview, rule and who may not approve are the same. */
 export const sameRequest = (a: ApprovalRequest, b: ApprovalRequest): boolean =>
-  a.question === b.question && a.evidence === b.evidence && a.preview === b.preview && a.requiredApprovals === b.requiredApprovals && a.choices.join() === b.choices.join();
+  a.question === b.question &&
+  a.evidence === b.evidence &&
+  a.preview === b.preview &&
+  a.requiredApprovals === b.requiredApprovals &&
+  a.choices.join() === b.choices.join() &&
+  (a.requesters ?? []).join() === (b.requesters ?? []).join();
 
 /** What the ticket's close notes say after an approval. */
 export function closeNotesOf(findings: Findings | undefined, approver: string, remediation?: string): string {

@@ -1,7 +1,7 @@
 import { patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { isFinishedState } from '../../contracts/incident-state';
 import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
-import { findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
+import { findingsReceivedSignal, incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
 import type { Findings } from '../../contracts/schemas/findings';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../../contracts/search-attributes';
 import { localSettings, slack } from '../proxies';
@@ -25,15 +25,23 @@ export class InvestigationState {
   /** The priorities whose approval rules the settings hold. */
   private rulePriorities: string[] = [];
   pendingApproval?: PendingApproval;
+  /** The Slack users who asked for this investigation, in the order they asked; none of them may approve it. */
+  readonly requesters: string[] = [];
 
   constructor(
     incident: IncidentSnapshot,
     readonly requestedBy?: string,
   ) {
     this.incident = incident;
-    setHandler(incidentUpdatedSignal, (update) => {
+    if (requestedBy) this.requesters.push(requestedBy);
+    const onUpdate = (update: IncidentSnapshot) => {
       // Deliveries repeat and arrive out of order (Business Rules, the reconcile schedule): only newer versions count.
       if (update.sysId === this.incident.sysId && update.sysModCount > this.incident.sysModCount) this.incident = update;
+    };
+    setHandler(incidentUpdatedSignal, onUpdate);
+    setHandler(incidentRequestedSignal, (update, by) => {
+      onUpdate(update);
+      if (!this.requesters.includes(by)) this.requesters.push(by);
     });
     setHandler(findingsReceivedSignal, (received) => {
       // Later findings replace earlier ones; a pending decision is then asked again on the new evidence.
