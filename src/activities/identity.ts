@@ -19,39 +19,49 @@ export type IdentityMap = (slackUserId: string) => Promise<ServiceNowIdentity>;
  * with that e-mail (sys_user by `email`), cached per worker. Failures are not cached: they surface to the caller.
  */
 export function createIdentityMap(deps: { slack: Pick<SlackClient, 'userEmail'>; servicenow: Pick<ServiceNowClient, 'findUserByEmail'>; now?: () => number }): IdentityMap {
-  const now = deps.now ?? Date.now;
-  const cache = new Map<string, { identity: ServiceNowIdentity; at: number }>();
-  return async (slackUserId) => {
-    const cached = cache.get(slackUserId);
-    if (cached && now() - cached.at < TTL_MS) return cached.identity;
+  return cached(deps.now ?? Date.now, async (slackUserId) => {
     const email = await deps.slack.userEmail(slackUserId);
-    const identity: ServiceNowIdentity = email ? { email, user: await deps.servicenow.findUserByEmail(email) } : {};
-    cache.delete(slackUserId);
-    if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-    cache.set(slackUserId, { identity, at: now() });
-    return identity;
+    return email ? { email, user: await deps.servicenow.findUserByEmail(email) } : {};
+  });
+}
+
+/** A cache of answers that change rarely (who has which e-mail), by key, for TTL_MS, at most MAX_ENTRIES. */
+function cached<T>(now: () => number, ask: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const answers = new Map<string, { value: T; at: number }>();
+  return async (key) => {
+    const hit = answers.get(key);
+    if (hit && now() - hit.at < TTL_MS) return hit.value;
+    const value = await ask(key);
+    answers.delete(key);
+    if (answers.size >= MAX_ENTRIES) answers.delete(answers.keys().next().value!);
+    answers.set(key, { value, at: now() });
+    return value;
   };
 }
 
-/** Why a Slack user may not approve as someone who opened the incident, or undefined when they may. */
-export type OpenerCheck = { opened: false } | { opened: true; reason: string };
-
-export function createIdentityActivities(deps: { identity: IdentityMap; servicenow: Pick<ServiceNowClient, 'getIncidentPeople'> }) {
+export function createIdentityActivities(deps: {
+  slack: Pick<SlackClient, 'userIdByEmail'>;
+  servicenow: Pick<ServiceNowClient, 'getIncidentPeople' | 'getUserEmail'>;
+  now?: () => number;
+}) {
+  const now = deps.now ?? Date.now;
+  const emailOf = cached(now, (sysId) => deps.servicenow.getUserEmail(sysId));
+  const slackUserOf = cached(now, (email) => deps.slack.userIdByEmail(email));
   return {
     /**
-     * Whether this Slack user is, in ServiceNow, the incident's caller or the user who opened it: matched by e-mail,
-     * read when they approve (so a caller changed meanwhile counts). Someone whose e-mail Slack does not show cannot
-     * be told apart from the caller, and is refused with what to fix.
+     * The Slack users who opened the incident in ServiceNow, its caller (caller_id) and opener (opened_by): each
+     * sys_user's e-mail, then the Slack member with that address (users.lookupByEmail, which needs users:read.email).
+     * Someone without an address, or without a Slack account, matches nobody.
      */
-    async checkOpener(incidentSysId: string, incidentNumber: string, slackUserId: string): Promise<OpenerCheck> {
-      const [people, identity] = await Promise.all([deps.servicenow.getIncidentPeople(incidentSysId), deps.identity(slackUserId)]);
-      if (!identity.email) {
-        return { opened: true, reason: `OpsLoop cannot see your e-mail address in Slack (its app needs the users:read.email scope), so it cannot tell whether you opened ${incidentNumber} in ServiceNow; someone else has to approve it.` };
+    async slackUsersWhoOpened(incidentSysId: string): Promise<string[]> {
+      const { callerId, openedBy } = await deps.servicenow.getIncidentPeople(incidentSysId);
+      const found: string[] = [];
+      for (const sysId of new Set([callerId, openedBy].filter(Boolean))) {
+        const email = await emailOf(sysId);
+        const slackUserId = email ? await slackUserOf(email) : undefined;
+        if (slackUserId && !found.includes(slackUserId)) found.push(slackUserId);
       }
-      const sysId = identity.user?.sysId;
-      if (sysId && sysId === people.callerId) return { opened: true, reason: `You are the caller of ${incidentNumber} in ServiceNow; someone else has to approve it.` };
-      if (sysId && sysId === people.openedBy) return { opened: true, reason: `You opened ${incidentNumber} in ServiceNow; someone else has to approve it.` };
-      return { opened: false };
+      return found;
     },
   };
 }

@@ -38,7 +38,7 @@ export function createActivities(deps: ActivityDeps) {
   const identity = createIdentityMap({ slack: deps.slack, servicenow: deps.servicenow });
   return classifyingErrors({
     ...heartbeating(createServiceNowActivities(deps.servicenow, identity)),
-    ...heartbeating(createIdentityActivities({ identity, servicenow: deps.servicenow })),
+    ...heartbeating(createIdentityActivities({ slack: deps.slack, servicenow: deps.servicenow })),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(deps.workflows, deps.servicenow),

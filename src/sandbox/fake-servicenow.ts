@@ -228,6 +228,16 @@ export async function startFakeServiceNow(options: {
     res.json({ result });
   });
 
+  app.get('/api/now/table/sys_user/:sysId', faults.middleware('GET sys_user', errorBody), (req, res) => {
+    const user = users.get(String(req.params.sysId));
+    if (!user) {
+      res.status(404).json(failure('No Record found', "Record doesn't exist or ACL restricts the record retrieval"));
+      return;
+    }
+    const fields = typeof req.query.sysparm_fields === 'string' ? req.query.sysparm_fields.split(',') : undefined;
+    res.json({ result: fields ? Object.fromEntries(fields.filter((f) => f in user).map((f) => [f, user[f as keyof FakeUser]])) : user });
+  });
+
   app.get('/api/now/table/incident/:sysId', faults.middleware('GET incident', errorBody), (req, res) => {
     const incident = byId(req, res);
     const display = req.query.sysparm_display_value === 'true' || req.query.sysparm_display_value === 'all';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
-import { FakeSlackUsers, INSTALLED_BOT_SCOPES, usersInfoAnswer } from './slack-users';
+import { FakeSlackUsers, INSTALLED_BOT_SCOPES, lookupByEmailAnswer, usersInfoAnswer } from './slack-users';
 
 export interface SlackCall {
   method: string;
@@ -184,6 +184,9 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
       }
       case 'users.info':
         res.json(usersInfoAnswer(users, [...scopes], str(args.user)));
+        return;
+      case 'users.lookupByEmail':
+        res.json(lookupByEmailAnswer(users, [...scopes], str(args.email)));
         return;
       case 'chat.postEphemeral':
         res.json({ ok: true, message_ts: nextTs() });

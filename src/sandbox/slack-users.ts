@@ -26,6 +26,26 @@ export class FakeSlackUsers {
     if (this.members.has(id)) return this.members.get(id);
     return /^[UW][A-Z0-9]{2,}$/.test(id) ? { id, name: id.toLowerCase(), email: `${id.toLowerCase()}@sandbox.example` } : undefined;
   }
+
+  byEmail(email: string): FakeSlackUser | undefined {
+    const set = [...this.members.values()].find((u) => u.email === email);
+    if (set) return set;
+    const [, local] = /^([a-z0-9]+)@sandbox\.example$/.exec(email) ?? [];
+    const member = local ? this.get(local.toUpperCase()) : undefined;
+    // A member whose address was set to another one no longer has the default one.
+    return member?.email === email ? member : undefined;
+  }
+}
+
+/**
+ * users.lookupByEmail as Slack answers it (https://docs.slack.dev/reference/methods/users.lookupByEmail): it needs
+ * users:read.email, else `missing_scope`; `users_not_found` when no member has the address.
+ */
+export function lookupByEmailAnswer(users: FakeSlackUsers, scopes: readonly string[], email: string): Record<string, unknown> {
+  if (!scopes.includes('users:read.email')) return { ok: false, error: 'missing_scope', needed: 'users:read.email', provided: scopes.join(',') };
+  const user = users.byEmail(email);
+  if (!user) return { ok: false, error: 'users_not_found' };
+  return { ok: true, user: { id: user.id, team_id: 'TSANDBOX', name: user.name, deleted: false, is_bot: false, real_name: user.name, profile: { real_name: user.name, email: user.email } } };
 }
 
 /**

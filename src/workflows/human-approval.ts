@@ -1,11 +1,10 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalOutcome, ApprovalRequest, DecisionInput } from '../contracts/decision';
 import { approvalStatusQuery, decideUpdate, supersedeApprovalSignal, withdrawApprovalSignal } from '../contracts/messages';
 import { sha256Hex } from '../contracts/sha256';
 import { recordAudit } from './audit-trail';
 import { refusalOf } from './approval-rules';
-import { PATCH } from './patches';
-import { identity, servicenow, slack } from './proxies';
+import { servicenow, slack } from './proxies';
 
 /** What was shown, hashed: the question and the evidence (findings, proposed action and its parameters). */
 export const evidenceHashOf = (question: string, evidence: string): string => sha256Hex(`${question}\n\n${evidence}`);
@@ -34,23 +33,9 @@ export async function humanApproval(input: ApprovalRequest): Promise<ApprovalOut
     await servicenow.addWorkNoteOnce(request.sysId, marker, [...lines, ...(comment ? [`Comment: ${comment}`] : [])].join('\n'));
   };
 
-  /**
-   * The person who opened the incident in ServiceNow (its caller or opener, matched by e-mail) may not approve it.
-   * Their ServiceNow identity is asked while the click waits; what changed meanwhile (another decision) is checked again.
-   */
-  const refuseOpener = async (decision: DecisionInput) => {
-    if (decision.choice !== 'approve' || !request.sysId || request.requesterMayApprove || !patched(PATCH.openerMayNotApprove)) return;
-    const checked = await identity.checkOpener(request.sysId, request.incidentNumber, decision.userId).catch((err: unknown) => {
-      throw ApplicationFailure.nonRetryable(`OpsLoop could not check in ServiceNow whether you opened ${request.incidentNumber} (${err instanceof ActivityFailure && err.cause ? err.cause.message : String(err)}); please try again.`, 'DecisionRefused');
-    });
-    refusalOf(request, outcome, approvedBy, decision);
-    if (checked.opened) throw ApplicationFailure.nonRetryable(checked.reason, 'DecisionRefused');
-  };
-
   setHandler(
     decideUpdate,
     async (decision: DecisionInput) => {
-      await refuseOpener(decision);
       const label = `decision-${++decisions}`;
       if (decision.choice === 'approve') {
         approvedBy.push(decision.userId);

@@ -9,6 +9,6 @@ export const PATCH = {
   approvalRuleFollowsPriority: 'approval-rule-follows-priority',
   /** Since 1.1.0: a Resolution asked from Slack tells the incident's running investigation the resolved incident (its own write is not sent back by a --skip-user Business Rule). */
   resolutionTellsInvestigation: 'resolution-tells-investigation',
-  /** Since 1.1.0: an approval is checked against the incident's caller and opener in ServiceNow (activity checkOpener). */
-  openerMayNotApprove: 'opener-may-not-approve',
+  /** Since 1.1.0: each decision round reads who opened the incident in ServiceNow, as Slack users (activity slackUsersWhoOpened). */
+  openersMayNotApprove: 'openers-may-not-approve',
 } as const satisfies Record<string, string>;

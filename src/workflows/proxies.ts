@@ -40,16 +40,13 @@ export const slack = proxyActivities<
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
-/**
- * Who a Slack user is in ServiceNow, asked while they wait for their click to be confirmed: retried for a minute,
- * then the decision is refused with the reason (they may click again).
- */
-export const identity = proxyActivities<Pick<Activities, 'checkOpener'>>({
-  summary: 'Slack user → ServiceNow user (by e-mail)',
+/** Who people are on the other side (ServiceNow users ↔ Slack users, by e-mail). */
+export const identity = proxyActivities<Pick<Activities, 'slackUsersWhoOpened'>>({
+  summary: 'ServiceNow users ↔ Slack users (by e-mail)',
   startToCloseTimeout: '15s',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  scheduleToCloseTimeout: '1m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s' },
+  scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
 export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({

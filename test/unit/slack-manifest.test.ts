@@ -32,6 +32,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'usergroups.users.list': ['usergroups:read'],
   // users:read for the method; OpsLoop reads profile.email, which Slack includes only with users:read.email.
   'users.info': ['users:read', 'users:read.email'],
+  'users.lookupByEmail': ['users:read.email'],
   'views.open': [],
   'views.publish': [],
   'views.push': [],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Incident } from '../../contracts/schemas/incident';
-import { IncidentNotFoundError, UnexpectedResponseError } from '../errors';
+import { HttpError, IncidentNotFoundError, UnexpectedResponseError } from '../errors';
 import { fetchJson, type FetchFn } from '../http';
 import type { IncidentSnapshot } from '../../contracts/investigation';
 import { impactUrgencyFor, parsePriority } from '../../servicenow/priority';
@@ -35,7 +35,9 @@ export interface IncidentPeople {
   openedBy: string;
 }
 
-const userListSchema = z.object({ result: z.array(z.object({ sys_id: z.string().min(1), user_name: z.string().default('') })) });
+const userSchema = z.object({ sys_id: z.string().min(1), user_name: z.string().default(''), email: z.string().default('') });
+const userListSchema = z.object({ result: z.array(userSchema) });
+const userResponseSchema = z.object({ result: userSchema });
 const peopleSchema = z.object({ result: z.object({ caller_id: z.string().default(''), opened_by: z.string().default('') }) });
 
 export type ServiceNowClient = ReturnType<typeof createServiceNowClient>;
@@ -98,9 +100,21 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
     async findUserByEmail(email: string): Promise<ServiceNowUser | undefined> {
       if (!email || email.includes('^')) return undefined;
       const target = 'ServiceNow GET sys_user by email';
-      const query = new URLSearchParams({ sysparm_query: `email=${email}^active=true`, sysparm_fields: 'sys_id,user_name', sysparm_display_value: 'false', sysparm_limit: '1' });
+      const query = new URLSearchParams({ sysparm_query: `email=${email}^active=true`, sysparm_fields: 'sys_id,user_name,email', sysparm_display_value: 'false', sysparm_limit: '1' });
       const [user] = parse(target, userListSchema, await request(target, `/api/now/table/sys_user?${query.toString()}`)).result;
       return user && { sysId: user.sys_id, userName: user.user_name };
+    },
+
+    /** A user's e-mail address by sys_id ('' when it has none); undefined when no such user is visible (404). */
+    async getUserEmail(sysId: string): Promise<string | undefined> {
+      const target = `ServiceNow GET sys_user/${sysId}`;
+      const query = new URLSearchParams({ sysparm_fields: 'sys_id,user_name,email', sysparm_display_value: 'false' });
+      try {
+        return parse(target, userResponseSchema, await request(target, `/api/now/table/sys_user/${encodeURIComponent(sysId)}?${query.toString()}`)).result.email;
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 404) return undefined;
+        throw err;
+      }
     },
 
     /** caller_id and opened_by as sys_ids (database values without reference links). */

@@ -9,6 +9,7 @@ import { approvalWorkflowId } from '../../contracts/workflow-ids';
 import { humanApproval } from '../human-approval';
 import { runbook, slack } from '../proxies';
 import { decisionRequestOf, sameRequest } from './evidence';
+import { readOpeners } from './openers';
 import { reasonOf } from './thread';
 import type { InvestigationState } from './state';
 
@@ -79,9 +80,10 @@ export async function askForDecision(state: InvestigationState): Promise<Decisio
   for (let n = 1; ; n++) {
     if (state.finishedElsewhere()) return { outcome: 'withdrawn' };
     await state.followPriority();
+    await readOpeners(state);
     const proposal = await proposals.current();
     const build = (p: CheckedProposal | undefined) =>
-      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requesters[0], requesters: state.requesters, mayEscalate: escalations < MAX_ESCALATIONS });
+      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requesters[0], requesters: state.requesters, openers: state.openers, mayEscalate: escalations < MAX_ESCALATIONS });
     const request = build(proposal);
     if (state.stage !== 'awaiting-decision') {
       await state.enterStage('awaiting-decision', state.findings ? 'Findings posted; waiting for an approver.' : 'Waiting for an approver (no findings).');

@@ -42,6 +42,8 @@ export interface DecisionContext {
   requester: string | undefined;
   /** Everyone who asked for the investigation (Slack user ids). */
   requesters?: readonly string[];
+  /** Who opened the incident in ServiceNow, as Slack users, or why that is unknown. */
+  openers?: { slackUserIds: string[] } | { unknown: string };
   /** Whether the request may still be escalated (escalations are bounded). */
   mayEscalate: boolean;
 }
@@ -62,6 +64,7 @@ export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
     requiredApprovals: requiredApprovalsFor(c.settings, c.proposal),
     requester: c.requester,
     ...(c.requesters?.length ? { requesters: [...c.requesters] } : {}),
+    ...(c.openers && 'unknown' in c.openers ? { openedByUnknown: c.openers.unknown } : c.openers?.slackUserIds.length ? { openedBy: [...c.openers.slackUserIds] } : {}),
     requesterMayApprove: c.settings.requesterMayApprove,
     thread: c.thread,
     reminderIntervalMs: c.settings.reminderIntervalMs,
@@ -77,7 +80,9 @@ export const sameRequest = (a: ApprovalRequest, b: ApprovalRequest): boolean =>
   a.preview === b.preview &&
   a.requiredApprovals === b.requiredApprovals &&
   a.choices.join() === b.choices.join() &&
-  (a.requesters ?? []).join() === (b.requesters ?? []).join();
+  (a.requesters ?? []).join() === (b.requesters ?? []).join() &&
+  (a.openedBy ?? []).join() === (b.openedBy ?? []).join() &&
+  a.openedByUnknown === b.openedByUnknown;
 
 /** What the ticket's close notes say after an approval. */
 export function closeNotesOf(findings: Findings | undefined, approver: string, remediation?: string): string {

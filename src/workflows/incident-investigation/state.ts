@@ -27,6 +27,8 @@ export class InvestigationState {
   pendingApproval?: PendingApproval;
   /** The Slack users who asked for this investigation, in the order they asked; none of them may approve it. */
   readonly requesters: string[] = [];
+  /** Who opened the incident in ServiceNow, as Slack users (read for each decision), or why that is unknown. */
+  openers?: { slackUserIds: string[] } | { unknown: string };
 
   constructor(
     incident: IncidentSnapshot,

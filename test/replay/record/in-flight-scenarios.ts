@@ -1,4 +1,4 @@
-import { approvalWorkflowId, incidentWorkflowId, resolutionWorkflowId, slackViewWorkflowId } from '../../../src/contracts/workflow-ids';
+import { incidentWorkflowId, resolutionWorkflowId, slackViewWorkflowId } from '../../../src/contracts/workflow-ids';
 import { findDecisionMessage } from '../../../src/sandbox/slack-messages';
 import { sendSlashCommand, sendViewSubmission } from '../../../src/sandbox/slack-requests';
 import { impactUrgencyFor } from '../../../src/servicenow/priority';
@@ -56,7 +56,7 @@ export const IN_FLIGHT_SCENARIOS: Scenario[] = [
       await click(stack, decision, 'approve', SECOND_APPROVER);
       const result = await incidentResult(stack, number);
       if (result.outcome !== 'resolved' || result.decidedBy !== SECOND_APPROVER) throw new Error(`${number} ended ${result.outcome} by ${result.decidedBy}`);
-      return { 'incident-requested-in-slack': incidentWorkflowId(number), 'approval-checked-in-servicenow': approvalWorkflowId(number, 1) };
+      return { 'incident-requested-in-slack': incidentWorkflowId(number) };
     },
   },
   {
@@ -72,7 +72,7 @@ export const IN_FLIGHT_SCENARIOS: Scenario[] = [
       await click(stack, decision, 'approve', SECOND_APPROVER);
       const result = await incidentResult(stack, number);
       if (result.decidedBy !== SECOND_APPROVER) throw new Error(`${number} ended ${result.outcome} by ${result.decidedBy}`);
-      return { 'approval-caller-refused': approvalWorkflowId(number, 1) };
+      return { 'incident-caller-refused': incidentWorkflowId(number) };
     },
   },
 ];

@@ -28,6 +28,17 @@ describe("the fake Slack's users.info answers as Slack does for the scopes the t
     await expect(usersInfo('U0ALICE')).rejects.toMatchObject({ data: { ok: false, error: 'missing_scope', needed: 'users:read' } });
   });
 
+  it('finds a member by e-mail with users:read.email only, as users.lookupByEmail does', async () => {
+    slack = await startFakeSlack({ botToken: TOKEN });
+    slack.users.set({ id: 'U0ALICE', name: 'alice', email: 'alice@example.com' });
+    const client = createSlackClient({ token: TOKEN, apiUrl: `${slack.url}/api/` });
+    expect(await client.userIdByEmail('alice@example.com')).toBe('U0ALICE');
+    expect(await client.userIdByEmail('u0bob@sandbox.example')).toBe('U0BOB');
+    expect(await client.userIdByEmail('nobody@example.com')).toBeUndefined();
+    slack.scopes.delete('users:read.email');
+    await expect(client.userIdByEmail('alice@example.com')).rejects.toMatchObject({ code: 'missing_scope' });
+  });
+
   it('answers user_not_found for an id that is no member', async () => {
     slack = await startFakeSlack({ botToken: TOKEN });
     await expect(usersInfo('not-a-user')).rejects.toMatchObject({ data: { error: 'user_not_found' } });
@@ -58,6 +69,13 @@ describe("the fake ServiceNow's users: sys_user by e-mail, and the incident's pe
     expect(await client().findUserByEmail('old@example.com')).toBeUndefined();
     expect(await client().findUserByEmail('nobody@example.com')).toBeUndefined();
     expect(await client().findUserByEmail('x@example.com^ORactive=true')).toBeUndefined();
+  });
+
+  it("reads a user's e-mail by sys_id, and nothing for one that does not exist", async () => {
+    const alice = servicenow.users.add({ user_name: 'alice', email: 'alice@example.com' });
+    expect(await client().getUserEmail(alice.sys_id)).toBe('alice@example.com');
+    expect(await client().getUserEmail(servicenow.users.byUserName(AUTH.username)!.sys_id)).toBe('');
+    expect(await client().getUserEmail('0'.repeat(32))).toBeUndefined();
   });
 
   it("records who opened an incident: the person at the form, or the API's integration user; the caller as given", async () => {
