@@ -1,29 +1,10 @@
 import type { ServiceNowClient, ServiceNowUser } from '../clients/servicenow/client';
 import type { SlackClient } from '../clients/slack/client';
 
-/** How long a Slack user's ServiceNow user is trusted before asking again (people rarely change e-mail). */
+/** How long an answer about who has which e-mail address is trusted before asking again (people rarely change it). */
 const TTL_MS = 10 * 60_000;
-/** Slack users remembered at once; the oldest is forgotten first. */
+/** Answers remembered at once; the oldest is forgotten first. */
 const MAX_ENTRIES = 5000;
-
-/** A Slack user's ServiceNow user, matched by e-mail; `email` undefined when Slack showed none. */
-export interface ServiceNowIdentity {
-  email?: string;
-  user?: ServiceNowUser;
-}
-
-export type IdentityMap = (slackUserId: string) => Promise<ServiceNowIdentity>;
-
-/**
- * Slack user → e-mail (users.info, which shows it only with the users:read.email scope) → the active ServiceNow user
- * with that e-mail (sys_user by `email`), cached per worker. Failures are not cached: they surface to the caller.
- */
-export function createIdentityMap(deps: { slack: Pick<SlackClient, 'userEmail'>; servicenow: Pick<ServiceNowClient, 'findUserByEmail'>; now?: () => number }): IdentityMap {
-  return cached(deps.now ?? Date.now, async (slackUserId) => {
-    const email = await deps.slack.userEmail(slackUserId);
-    return email ? { email, user: await deps.servicenow.findUserByEmail(email) } : {};
-  });
-}
 
 /** A cache of answers that change rarely (who has which e-mail), by key, for TTL_MS, at most MAX_ENTRIES. */
 function cached<T>(now: () => number, ask: (key: string) => Promise<T>): (key: string) => Promise<T> {
@@ -37,6 +18,25 @@ function cached<T>(now: () => number, ask: (key: string) => Promise<T>): (key: s
     answers.set(key, { value, at: now() });
     return value;
   };
+}
+
+/** A Slack user's ServiceNow user, matched by e-mail; `email` undefined when Slack showed none. */
+export interface ServiceNowIdentity {
+  email?: string;
+  user?: ServiceNowUser;
+}
+
+export type IdentityMap = (slackUserId: string) => Promise<ServiceNowIdentity>;
+
+/**
+ * Slack user → e-mail (users.info, which shows it only with the users:read.email scope) → the active ServiceNow user
+ * with that e-mail (sys_user by `email`), cached per worker. Failures are not cached: they reach the caller.
+ */
+export function createIdentityMap(deps: { slack: Pick<SlackClient, 'userEmail'>; servicenow: Pick<ServiceNowClient, 'findUserByEmail'>; now?: () => number }): IdentityMap {
+  return cached(deps.now ?? Date.now, async (slackUserId) => {
+    const email = await deps.slack.userEmail(slackUserId);
+    return email ? { email, user: await deps.servicenow.findUserByEmail(email) } : {};
+  });
 }
 
 export function createIdentityActivities(deps: {
