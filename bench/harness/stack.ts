@@ -77,6 +77,9 @@ const STOP_GRACE_MS = 10_000;
  * Everything a benchmark needs, started fresh: a dev server on a new SQLite file (WAL, synchronous=OFF), the
  * sandbox world at zero latency in this process, and the real API and worker as child processes.
  */
+/** Lifted far above the sandbox Agent Space's default quota of 3, for OpsLoop and the fake agent alike. */
+const BENCH_AGENT_CONCURRENCY = 1000;
+
 export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack> {
   const stoppers: (() => Promise<void>)[] = [];
   const children = new Set<RunningChild>();
@@ -93,7 +96,8 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     // A fresh dev server: incident numbers may start where the seeds end. The Business Rule skips OpsLoop's own writes.
-    const world = await startSandboxWorld({ apiUrl, firstNumber: 1_000_000, agentDelayMs: o.agentDelayMs ?? 0, dir: o.workDir, policy: sandboxPolicy([BENCH_APPROVER]) });
+    // The Agent Space's quota (3 at once) would make the agent the bottleneck: the bench measures OpsLoop's own cost.
+    const world = await startSandboxWorld({ apiUrl, firstNumber: 1_000_000, agentDelayMs: o.agentDelayMs ?? 0, agentConcurrency: BENCH_AGENT_CONCURRENCY, dir: o.workDir, policy: sandboxPolicy([BENCH_APPROVER]) });
     stoppers.push(world.stop);
     const taskQueue = 'opsloop-bench';
     const workerMetricsPort = await freePort();
@@ -104,6 +108,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       TEMPORAL_TASK_QUEUE: taskQueue,
       OPSLOOP_FINDINGS_TIMEOUT_MS: '60000',
       OPSLOOP_RECONCILE_INTERVAL_MS: '0',
+      OPSLOOP_AGENT_MAX_CONCURRENT: String(BENCH_AGENT_CONCURRENCY),
       LOG_LEVEL: 'warn',
     };
 

@@ -7,7 +7,9 @@ export interface CallCounts {
   slackRootPosts: number;
   servicenow: Record<string, number>;
   businessRuleDeliveries: number;
-  agentTriggers: number;
+  /** Agent tasks created (CreateBacklogTask answered 201) and every agent API call. */
+  agentTasks: number;
+  agentCalls: number;
 }
 
 /** What the fakes were asked since the last reset, by kind: the side effects OpsLoop caused. */
@@ -23,7 +25,7 @@ export function countCalls(stack: BenchStack): CallCounts {
     const kind = `${r.method} ${r.path.split('/').length > 5 ? 'incident/<sys_id>' : 'incident'}`;
     servicenow[kind] = (servicenow[kind] ?? 0) + 1;
   }
-  return { slack, slackRootPosts, servicenow, businessRuleDeliveries: stack.servicenow.deliveries.length, agentTriggers: stack.agent.triggers.length };
+  return { slack, slackRootPosts, servicenow, businessRuleDeliveries: stack.servicenow.deliveries.length, agentTasks: stack.agent.calls.filter((c) => c.operation === 'CreateBacklogTask' && c.status === 201).length, agentCalls: stack.agent.calls.length };
 }
 
 /** Empties every fake's log (and the Slack watcher) so the next batch is counted alone. Only between batches. */
@@ -32,8 +34,7 @@ export function resetFakes(stack: BenchStack, watch: SlackWatch): void {
   stack.servicenow.requests.length = 0;
   stack.servicenow.transitions.length = 0;
   stack.servicenow.deliveries.length = 0;
-  stack.agent.triggers.length = 0;
-  stack.agent.callbacks.length = 0;
+  stack.agent.calls.length = 0;
 }
 
 export const perIncident = (counts: Record<string, number>, incidents: number): Record<string, number> =>

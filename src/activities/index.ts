@@ -3,13 +3,17 @@ import type { SlackClient } from '../clients/slack/client';
 import type { AuditStore } from '../audit/audit-store';
 import type { WorkerSettings } from '../contracts/investigation';
 import type { PolicyStore } from '../policy/policy-store';
+import { DEFAULT_AGENT_MAX_CONCURRENT } from '../contracts/agent-slots';
+import { createAgentSlotActivities } from './agent-slots';
 import { createAuditActivities } from './audit';
 import { createRunbookActivities, type Subscription } from './runbook';
 import type { Catalog } from '../runbook/catalog-schema';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { heartbeating } from './heartbeat';
-import { createInvestigationActivities, type InvestigationTrigger } from './investigation';
+import { createInvestigationActivities } from './investigation';
 import { createIdentityActivities, createIdentityMap } from './identity';
+import type { Investigator } from '../clients/agent/investigator';
+import { createReconcileActivities } from './reconcile';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { createTemporalActivities } from './temporal';
@@ -19,7 +23,7 @@ import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
 export interface ActivityDeps {
   servicenow: ServiceNowClient;
   slack: SlackClient;
-  investigator: InvestigationTrigger;
+  investigator: Investigator;
   settings: WorkerSettings;
   policy: PolicyStore;
   audit: AuditStore;
@@ -31,6 +35,10 @@ export interface ActivityDeps {
   subscriptions?: () => Subscription[];
   /** The runbook catalog, for checking agent-proposed actions. */
   catalog?: () => Catalog;
+  /** OPSLOOP_AGENT_MAX_CONCURRENT: agent investigations in flight across all workers. */
+  agentMaxConcurrent?: number;
+  /** Which incidents OpsLoop handles (SERVICENOW_INCIDENT_CONDITION, normalised); undefined: all. */
+  incidentCondition?: string;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
@@ -39,9 +47,11 @@ export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
     ...heartbeating(createServiceNowActivities(deps.servicenow, identity)),
     ...heartbeating(createIdentityActivities({ slack: deps.slack, servicenow: deps.servicenow })),
+    ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, incidentCondition: deps.incidentCondition })),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(deps.workflows, deps.servicenow),
+    ...createAgentSlotActivities(deps.workflows, { maxConcurrent: deps.agentMaxConcurrent ?? DEFAULT_AGENT_MAX_CONCURRENT }),
     ...createAuditActivities(deps.audit),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG), workflows: deps.workflows }),
   });

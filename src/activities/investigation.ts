@@ -1,14 +1,13 @@
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AgentTaskProgress, AgentTaskRef } from '../contracts/agent-task';
 import type { InvestigationRequest } from '../contracts/investigation';
 import type { InvestigationSettings, WorkerSettings } from '../contracts/investigation';
+import type { Investigator } from '../clients/agent/investigator';
 import { approvalRuleFor } from '../policy/authorize';
 import type { PolicyStore } from '../policy/policy-store';
 import type { Subscription } from './runbook';
-
-/** The part of the Investigator port activities need (see src/clients/agent/investigator.ts). */
-export interface InvestigationTrigger {
-  readonly name: string;
-  requestInvestigation(request: InvestigationRequest): Promise<void>;
-}
 
 /** Who may approve an incident of this priority, and how many of them, under the policy in force now. */
 export function approvalSettings(policyStore: PolicyStore, priority: string | undefined) {
@@ -22,12 +21,28 @@ export function approvalSettings(policyStore: PolicyStore, priority: string | un
   };
 }
 
+/** A run asked for the other kind of investigator than the worker has (its configuration changed): retrying cannot help. */
+const modeMismatch = (message: string) => ApplicationFailure.create({ type: 'InvestigatorModeError', message, nonRetryable: true });
+
+/**
+ * One idempotency token per workflow run: every attempt of the activity (and a replayed run) sends the same one, so
+ * the agent returns the task it already created instead of a second. A new run (a reopened incident) gets a new one.
+ */
+export function clientTokenOf(workflowId: string, runId: string): string {
+  return createHash('sha256').update(`${workflowId}\n${runId}`).digest('hex').slice(0, 64);
+}
+
 export function createInvestigationActivities(deps: {
-  investigator: InvestigationTrigger;
+  investigator: Investigator;
   settings: WorkerSettings;
   policy: PolicyStore;
   subscriptions?: () => Subscription[];
 }) {
+  const { investigator } = deps;
+  const taskInvestigator = () => {
+    if (investigator.mode !== 'task') throw modeMismatch(`this worker's investigator (${investigator.name}) has no task API; set AWS_DEVOPS_AGENT_SPACE_ID`);
+    return investigator;
+  };
   return {
     /**
      * Read through an activity so the values (including the approval rule from the policy at this moment) are
@@ -35,12 +50,24 @@ export function createInvestigationActivities(deps: {
      */
     getInvestigationSettings(priority?: string): Promise<InvestigationSettings> {
       const notifiedEvents = [...new Set((deps.subscriptions?.() ?? []).flatMap((s) => s.events))];
-      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority), notifiedEvents });
+      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority), notifiedEvents, investigatorMode: investigator.mode });
     },
 
     async requestInvestigation(request: InvestigationRequest): Promise<{ investigator: string }> {
-      await deps.investigator.requestInvestigation(request);
-      return { investigator: deps.investigator.name };
+      if (investigator.mode !== 'callback') throw modeMismatch(`this worker's investigator (${investigator.name}) is followed through its task API, not triggered`);
+      await investigator.requestInvestigation(request);
+      return { investigator: investigator.name };
+    },
+
+    startAgentTask(request: InvestigationRequest): Promise<AgentTaskRef> {
+      const run = Context.current().info.workflowExecution;
+      if (!run) throw modeMismatch('an agent task can only be started from a workflow');
+      const { workflowId, runId } = run;
+      return taskInvestigator().startTask(request, clientTokenOf(workflowId, runId));
+    },
+
+    checkAgentTask(taskId: string, incidentNumber: string): Promise<AgentTaskProgress> {
+      return taskInvestigator().checkTask(taskId, incidentNumber);
     },
   };
 }

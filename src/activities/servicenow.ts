@@ -38,7 +38,7 @@ export function createServiceNowActivities(servicenow: ServiceNowClient, identit
   };
 
   return {
-    /** Incidents changed in the last `minutes`, for the reconcile schedule (Business Rules never retry). */
+    /** Incidents changed in the last `minutes`: the reconcile workflow's read before it kept a cursor (runs recorded then). */
     async listRecentlyUpdatedIncidents(minutes: number): Promise<IncidentSnapshot[]> {
       return servicenow.listUpdatedSince(new Date(Date.now() - minutes * 60_000));
     },

@@ -4,6 +4,8 @@ import type { ThreadRef } from '../contracts/investigation';
 import { INCIDENT_ROOT_EVENT_TYPE as ROOT_EVENT_TYPE } from '../contracts/slack-metadata';
 import { approvalMessage, incidentRootMessage, type IncidentView } from '../clients/slack/blocks';
 import type { ResponseUrlMessage, SlackClient, SlackMessage } from '../clients/slack/client';
+import { SLACK_LIMITS } from '../clients/slack/limits';
+import { fullTextPointer, renderMarkdown } from '../clients/slack/mrkdwn';
 
 /** Slack message metadata type of every other message a workflow posts, keyed by run and activity. */
 const POST_EVENT_TYPE = 'opsloop_post';
@@ -41,8 +43,13 @@ export function createSlackActivities(slack: SlackClient) {
       await slack.updateMessage(root.channel, root.ts, incidentRootMessage(view));
     },
 
-    async postThreadNote(thread: ThreadRef, text: string): Promise<string> {
-      return (await postOnce(thread.channel, { text }, thread.ts)).ts;
+    /**
+     * A reply in a thread. `text` is mrkdwn that OpsLoop composed; with `markdown`, it is text from outside (the agent's
+     * Markdown), rendered, its mentions made inert, and cut with a pointer to the full text (`fullTextUrl`) when long.
+     */
+    async postThreadNote(thread: ThreadRef, text: string, options: { markdown?: boolean; fullTextUrl?: string } = {}): Promise<string> {
+      const note = options.markdown ? renderMarkdown(text, { maxChars: SLACK_LIMITS.messageText, tail: fullTextPointer(options.fullTextUrl) }).join('') : text;
+      return (await postOnce(thread.channel, { text: note }, thread.ts)).ts;
     },
 
     /** A new top-level message (the root of a runbook action's thread, a notification). */

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { ClientError, HttpError, IncidentNotFoundError, SlackApiError, UnexpectedResponseError } from '../clients/errors';
+import { AgentApiError, ClientError, HttpError, IncidentNotFoundError, SlackApiError, UnexpectedResponseError } from '../clients/errors';
 import { wrapEach } from './wrap-each';
 
 /** Slack `error` codes that describe a passing condition on Slack's side rather than our request. */
@@ -24,6 +24,15 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
 
   if (err instanceof IncidentNotFoundError) {
     return ApplicationFailure.create({ type, message, nonRetryable: true });
+  }
+  if (err instanceof AgentApiError) {
+    return ApplicationFailure.create({
+      type,
+      message: err.retryable ? message : err.refusal,
+      nonRetryable: !err.retryable,
+      nextRetryDelay: err.retryable ? err.retryAfterMs : undefined,
+      details: [{ status: err.status, code: err.code }],
+    });
   }
   if (err instanceof HttpError) {
     const retryable = err.status === 429 || err.status === 408 || err.status >= 500;

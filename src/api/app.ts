@@ -6,6 +6,7 @@ import { createEventLoopMonitor } from './event-loop';
 import { createApiMetrics } from './metrics';
 import { verifySlack } from './middleware/verify-slack';
 import { verifyWebhookMiddleware } from './middleware/verify-webhook';
+import { agentEventsRoute, requireApiKey } from './routes/agent-events';
 import { agentWebhookRoute } from './routes/agent-webhook';
 import { serviceNowWebhookRoute } from './routes/servicenow-webhook';
 import { slackCommandsRoute } from './routes/slack-commands';
@@ -29,6 +30,8 @@ export interface AppDeps extends CommandDeps {
   serviceNowWebhookSecrets: readonly string[];
   /** What an agent presents to /webhooks/agent; empty disables the route. */
   agentCallbackSecrets: readonly string[];
+  /** What an EventBridge API destination presents (x-api-key) to /webhooks/aws-devops-agent/events; empty disables it. */
+  agentEventsKeys?: readonly string[];
   /** Posts to a Slack response_url (plain HTTP). */
   respond: Responder;
   /** Readiness: Temporal answers (the policy is loaded once the process is up). Absent: always ready. */
@@ -110,6 +113,9 @@ export function createApp(deps: AppDeps): express.Express {
     verifyWebhookMiddleware(deps.serviceNowWebhookSecrets, deps.now),
     asyncRoute(serviceNowWebhookRoute(deps.gateway)),
   );
+  if (deps.agentEventsKeys?.length) {
+    app.post('/webhooks/aws-devops-agent/events', rawWebhook, requireApiKey(deps.agentEventsKeys), asyncRoute(agentEventsRoute(deps.gateway)));
+  }
   app.post('/webhooks/agent', rawWebhook, verifyWebhookMiddleware(deps.agentCallbackSecrets, deps.now), asyncRoute(agentWebhookRoute(deps.gateway)));
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

@@ -1,3 +1,4 @@
+import { renderMarkdown } from '../clients/slack/mrkdwn';
 import { authorize } from '../policy/authorize';
 import { COMMANDS, type CommandName } from '../policy/schema';
 import { incidentModal, resolveModal } from './slack/modals';
@@ -14,9 +15,12 @@ export { auditFromApi };
 const commandName = (c: Command): CommandName | undefined => (c.kind === 'invalid' ? undefined : c.kind);
 
 
+/** How much of the findings `/ops status` shows: a glance, the thread has the rest. */
+const STATUS_FINDINGS_CHARS = 600;
+
 const statusText = (s: Awaited<ReturnType<WorkflowGateway['incidentStatus']>>): string => {
   const lines = [`${s.incidentNumber} · P${s.priority} · ${s.stage}${s.hasFindings ? ' · findings received' : ''}`];
-  if (s.findingsSummary) lines.push(`> ${s.findingsSummary.replace(/\n+/g, ' ').slice(0, 200)}`);
+  if (s.findingsSummary) lines.push(...renderMarkdown(s.findingsSummary, { maxChars: STATUS_FINDINGS_CHARS, tail: 'More in the incident thread.' }));
   if (s.pendingApproval) {
     const who = s.pendingApproval.approvers.filter((u) => u !== '*').map((u) => `<@${u}>`).join(', ') || 'any approver';
     lines.push(`Waiting for ${s.pendingApproval.requiredApprovals} approval(s) from ${who}.`);

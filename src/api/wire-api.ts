@@ -50,6 +50,7 @@ export async function wireApi(cfg: ApiConfig, logger: Logger, overrides: ApiOver
     slackSigningSecrets: present(cfg.SLACK_SIGNING_SECRET, cfg.SLACK_PREVIOUS_SIGNING_SECRET),
     serviceNowWebhookSecrets: present(cfg.SERVICENOW_WEBHOOK_SECRET),
     agentCallbackSecrets: present(cfg.AGENT_CALLBACK_SECRET),
+    agentEventsKeys: present(cfg.AWS_DEVOPS_AGENT_EVENTS_KEY),
     respond: createResponder(),
     policy,
     catalog: () => catalog,

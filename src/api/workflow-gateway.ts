@@ -8,7 +8,8 @@ import { OpsStage } from '../contracts/search-attributes';
 import type { ResolutionRequest } from '../contracts/schemas/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
 import { createOpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
-import { approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../contracts/messages';
+import { agentTaskEventSignal, approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../contracts/messages';
+import type { AgentTaskEvent } from '../contracts/agent-task';
 
 /** Thrown when a request names an incident OpsLoop has no running workflow for. */
 export class UnknownIncidentError extends Error {
@@ -29,6 +30,8 @@ export interface WorkflowGateway {
   /** signalWithStart on incident/<number>; `closed` when the incident's investigation already finished. */
   deliverIncidentEvent(incident: IncidentSnapshot): Promise<{ workflowId: string; status: 'accepted' | 'closed' }>;
   deliverFindings(findings: Findings): Promise<{ workflowId: string }>;
+  /** Signals every open investigation following the event's agent task (none: an unknown task). */
+  deliverAgentTaskEvent(event: AgentTaskEvent): Promise<{ workflowIds: string[] }>;
   /** Resolves once the decision is accepted (or refused: DecisionRefusedError). */
   decide(approvalWorkflowId: string, decision: DecisionInput, updateId: string): Promise<{ choice: string }>;
   /** `patienceMs` (default: the Slack budget) is how long to wait for a worker to answer the query. */
@@ -73,6 +76,10 @@ export interface JobSummary {
 export const TEMPORAL_CALL_BUDGET_MS = 2_000;
 /** Webhook senders wait longer (ServiceNow's RESTMessageV2 timeout is ours to set; 10 s in the Business Rule). */
 export const WEBHOOK_CALL_BUDGET_MS = 5_000;
+
+/** Looks for the run following an agent task this many times, this far apart, before calling the task unknown. */
+const AGENT_EVENT_LOOKUPS = 3;
+const AGENT_EVENT_LOOKUP_SPACING_MS = 750;
 
 const cause = (err: unknown): string => {
   const e = err as { cause?: { message?: string }; message?: string };
@@ -120,6 +127,20 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
         throw err;
       }
       return { workflowId };
+    },
+
+    async deliverAgentTaskEvent(event) {
+      const query = `AgentTaskId = "${event.taskId.replace(/["\\]/g, '')}" AND ExecutionStatus = "Running"`;
+      return within(WEBHOOK_CALL_BUDGET_MS, async () => {
+        const workflowIds: string[] = [];
+        // A task's first events can beat the run's AgentTaskId upsert into visibility: look again briefly first.
+        for (let attempt = 0; workflowIds.length === 0 && attempt < AGENT_EVENT_LOOKUPS; attempt += 1) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, AGENT_EVENT_LOOKUP_SPACING_MS));
+          for await (const run of client.workflow.list({ query, pageSize: 10 })) workflowIds.push(run.workflowId);
+        }
+        await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).signal(agentTaskEventSignal, event)));
+        return { workflowIds };
+      });
     },
 
     async decide(approvalWorkflowId, decision, updateId) {

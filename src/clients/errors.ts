@@ -35,8 +35,10 @@ export class SlackApiError extends ClientError {
     target: string,
     readonly code: string,
     readonly retryAfterMs?: number,
+    /** What a person can do about it, when OpsLoop knows (e.g. invite the bot to the channel). */
+    hint?: string,
   ) {
-    super(`${target} failed: ${code}`, target);
+    super(`${target} failed: ${code}${hint ? `. ${hint}` : ''}`, target);
   }
 }
 
@@ -49,3 +51,42 @@ export class IncidentNotFoundError extends ClientError {
 
 /** Thrown when a remote system answered 2xx with a body we cannot use. */
 export class UnexpectedResponseError extends ClientError {}
+
+/**
+ * Thrown when the AWS DevOps Agent API answered with one of its modelled errors (`x-amzn-errortype`), e.g.
+ * AccessDeniedException 403, ThrottlingException 429, ServiceQuotaExceededException 402.
+ */
+export class AgentApiError extends ClientError {
+  constructor(
+    /** The API operation, e.g. "CreateBacklogTask"; the IAM action is `aidevops:<operation>`. */
+    readonly operation: string,
+    readonly code: string,
+    readonly status: number,
+    readonly detail: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(`AWS DevOps Agent ${operation} failed: ${status} ${code}${detail ? `: ${detail}` : ''}`, `AWS DevOps Agent ${operation}`);
+  }
+
+  /** Throttling and the service's own faults pass; the agent's refusals (access, validation, quota, missing) do not. */
+  get retryable(): boolean {
+    return this.code === 'ThrottlingException' || this.status === 429 || this.status >= 500;
+  }
+
+  /** What a person in the incident's thread can act on. */
+  get refusal(): string {
+    const action = `aidevops:${this.operation}`;
+    switch (this.code) {
+      case 'AccessDeniedException':
+        return `the agent refused: access denied for ${action} — check the worker's IAM role`;
+      case 'ServiceQuotaExceededException':
+        return `the agent refused: the Agent Space is over a service quota (${action}) — check its usage or raise the quota`;
+      case 'ResourceNotFoundException':
+        return `the agent refused: not found for ${action} — check AWS_DEVOPS_AGENT_SPACE_ID and the task`;
+      case 'ValidationException':
+        return `the agent refused ${action} as invalid${this.detail ? ` (${this.detail})` : ''} — check AWS_DEVOPS_AGENT_ASSOCIATION_ID and the incident's fields`;
+      default:
+        return `the agent failed ${action}: ${this.code}${this.detail ? ` (${this.detail})` : ''}`;
+    }
+  }
+}

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_AGENT_MAX_CONCURRENT } from '../contracts/agent-slots';
+import { IncidentConditionError, normaliseIncidentCondition } from '../contracts/incident-condition';
 import { DEFAULT_TASK_QUEUE } from '../contracts/task-queue';
 
 /** Thrown when the environment does not describe a usable configuration; one line per bad variable. */
@@ -44,6 +46,8 @@ const apiShape = {
   SLACK_API_URL: optional(url).default('https://slack.com/api/'),
   SERVICENOW_WEBHOOK_SECRET: z.string({ message: 'required (what the Business Rule presents to /webhooks/servicenow)' }).min(16, 'must be at least 16 characters'),
   AGENT_CALLBACK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  /** The API key an EventBridge API destination presents (x-api-key) to /webhooks/aws-devops-agent/events. */
+  AWS_DEVOPS_AGENT_EVENTS_KEY: optional(z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')),
 };
 
 const workerShape = {
@@ -56,9 +60,35 @@ const workerShape = {
   SERVICENOW_PASSWORD: z.string({ message: 'required (the integration user password)' }).min(1),
   SERVICENOW_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(10_000),
   SERVICENOW_CLOSE_CODE: optional(z.string()).default('Solution provided'),
+  /**
+   * Which incidents OpsLoop handles, as an encoded query (assignment_group.name=SRE^priority<=2); unset: all. The
+   * Business Rule's --condition must be the same (the generator reads this variable); the reconcile schedule uses it.
+   */
+  SERVICENOW_INCIDENT_CONDITION: optional(z.string()).transform((text, ctx) => {
+    try {
+      return normaliseIncidentCondition(text);
+    } catch (err) {
+      if (!(err instanceof IncidentConditionError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  }),
   AGENT_WEBHOOK_URL: optional(url),
   AGENT_WEBHOOK_SECRET: optional(z.string()),
   AGENT_AUTH: optional(z.enum(['hmac', 'apikey'])).default('hmac'),
+  /** Set: investigations go through the AWS DevOps Agent API (CreateBacklogTask) of this Agent Space. */
+  AWS_DEVOPS_AGENT_SPACE_ID: optional(z.string().regex(/^[\w-]{1,128}$/, 'must be an Agent Space id')),
+  AWS_DEVOPS_AGENT_ASSOCIATION_ID: optional(z.string().regex(/^[\w-]{1,128}$/, "must be the id of the Agent Space's ServiceNow association")),
+  AWS_REGION: optional(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region, e.g. us-east-1')),
+  /** Used as given (no `dp.` host prefix is added); default https://dp.aidevops.<AWS_REGION>.api.aws. */
+  AWS_DEVOPS_AGENT_ENDPOINT: optional(url),
+  /** A link to a task in the agent's console, `{taskId}` replaced; unset: findings link to the ServiceNow note only. */
+  AWS_DEVOPS_AGENT_TASK_URL: optional(z.string().regex(/^https?:\/\/\S*\{taskId\}/, 'must be an http(s) URL containing {taskId}')),
+  OPSLOOP_AGENT_POLL_INTERVAL_MS: optional(z.coerce.number().int().min(100)).default(30_000),
+  // Read from the configuration as well as by the AWS SDK's default chain, so a process's own environment wins.
+  AWS_ACCESS_KEY_ID: optional(z.string()),
+  AWS_SECRET_ACCESS_KEY: optional(z.string()),
+  AWS_SESSION_TOKEN: optional(z.string()),
   OPSLOOP_ESCALATION_TARGET: optional(z.string()),
   OPSLOOP_FINDINGS_TIMEOUT_MS: optional(z.coerce.number().int().positive()).default(15 * 60_000),
   OPSLOOP_APPROVAL_REMINDER_MS: optional(z.coerce.number().int().positive()).default(30 * 60_000),
@@ -78,6 +108,8 @@ const workerShape = {
   OPSLOOP_WORKFLOW_BUNDLE: optional(z.string().min(1)),
   /** How often the reconcile schedule asks ServiceNow for recently updated incidents; 0 disables it. */
   OPSLOOP_RECONCILE_INTERVAL_MS: optional(z.coerce.number().int().min(0)).default(5 * 60_000),
+  /** Agent investigations in flight across all workers (the agent space's concurrency quota); more wait in a queue. */
+  OPSLOOP_AGENT_MAX_CONCURRENT: optional(z.coerce.number().int().min(1, 'must be at least 1')).default(DEFAULT_AGENT_MAX_CONCURRENT),
 };
 
 function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {
@@ -108,6 +140,15 @@ export function loadWorkerConfig(env: Env = process.env) {
   checkTls(cfg);
   if (cfg.AGENT_WEBHOOK_URL && !cfg.AGENT_WEBHOOK_SECRET) {
     throw new ConfigError(['AGENT_WEBHOOK_SECRET: required when AGENT_WEBHOOK_URL is set (the HMAC secret or API key of the webhook)']);
+  }
+  if (cfg.AWS_DEVOPS_AGENT_SPACE_ID) {
+    const missing = [
+      !cfg.AWS_DEVOPS_AGENT_ASSOCIATION_ID && "AWS_DEVOPS_AGENT_ASSOCIATION_ID: required with AWS_DEVOPS_AGENT_SPACE_ID (the id of the Agent Space's ServiceNow association; every task's reference names it)",
+      !cfg.AWS_REGION && 'AWS_REGION: required with AWS_DEVOPS_AGENT_SPACE_ID (the Agent Space region, e.g. us-east-1)',
+      cfg.AGENT_WEBHOOK_URL && 'AGENT_WEBHOOK_URL: set either it (a generic webhook whose agent posts findings back) or AWS_DEVOPS_AGENT_SPACE_ID (the AWS DevOps Agent API), not both',
+      Boolean(cfg.AWS_ACCESS_KEY_ID) !== Boolean(cfg.AWS_SECRET_ACCESS_KEY) && 'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: set both or neither (neither: the AWS default credential chain)',
+    ].filter((p): p is string => typeof p === 'string');
+    if (missing.length > 0) throw new ConfigError(missing);
   }
   if (!cfg.SLACK_INCIDENT_CHANNEL) {
     throw new ConfigError(['SLACK_INCIDENT_CHANNEL: required (the channel id where incident threads open, e.g. C0123456789)']);

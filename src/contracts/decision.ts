@@ -10,8 +10,10 @@ export const isDecisionChoice = (value: string): value is DecisionChoice =>
 export interface ApprovalRequest {
   incidentNumber: string;
   question: string;
-  /** Markdown shown to the approver (e.g. the findings). */
+  /** Markdown shown to the approver (e.g. the findings); rendered as Slack mrkdwn where it is posted. */
   evidence: string;
+  /** Where the full findings can be read (the agent's own page), linked when the evidence is too long for Slack. */
+  evidenceUrl?: string;
   choices: DecisionChoice[];
   /** Slack user ids allowed to decide ("*": anyone). */
   approvers: string[];

@@ -1,4 +1,5 @@
 // Workflow-safe: plain types and constants only (no zod), imported by workflows, activities and the API.
+import type { InvestigatorMode } from './agent-task';
 import type { NotificationEvent } from './runbook';
 
 /** An incident as the investigation keeps it, from a ServiceNow event or the Table API. */
@@ -38,10 +39,14 @@ export interface InvestigationSettings {
   closeCode: string;
   /** Outcome events some channel subscribes to; the workflow skips notifying the others. */
   notifiedEvents: NotificationEvent[];
+  /** How the investigator reports back; absent in runs recorded before agents had a task API (callback). */
+  investigatorMode?: InvestigatorMode;
+  /** How often a task is polled when no lifecycle event arrives (task mode). */
+  agentPollIntervalMs?: number;
 }
 
 /** What the worker's configuration gives an investigation; the approval rule and subscriptions are added per incident. */
-export type WorkerSettings = Omit<InvestigationSettings, 'approverGroups' | 'requiredApprovals' | 'requesterMayApprove' | 'notifiedEvents'>;
+export type WorkerSettings = Omit<InvestigationSettings, 'approverGroups' | 'requiredApprovals' | 'requesterMayApprove' | 'notifiedEvents' | 'investigatorMode'>;
 
 export interface IncidentInvestigationInput {
   /** Absent when a person asked to investigate an existing incident: the workflow reads it from ServiceNow. */
@@ -57,6 +62,8 @@ export interface InvestigationResult {
   incidentNumber: string;
   outcome: InvestigationOutcome;
   decidedBy?: string;
+  /** The incident's sys_mod_count when the run ended (absent from runs recorded before 1.1.0). */
+  sysModCount?: number;
 }
 
 /** What the root message of an incident's thread shows; updated in place as the stage changes. */
@@ -84,6 +91,7 @@ export interface IncidentStatus {
   priority: string;
   thread?: ThreadRef;
   hasFindings: boolean;
+  /** The start of the findings' summary, as the agent wrote it (Markdown). */
   findingsSummary?: string;
   /** The approval currently waiting, if any. */
   pendingApproval?: { workflowId: string; approvers: string[]; requiredApprovals: number };

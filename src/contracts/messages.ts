@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AgentTaskEvent } from './agent-task';
 import type { DecisionChoice, DecisionInput } from './decision';
 import type { Findings } from './schemas/findings';
 import type { IncidentSnapshot, IncidentStatus } from './investigation';
@@ -22,6 +23,9 @@ export const incidentRequestedSignal = defineSignal<[IncidentSnapshot, string]>(
 
 /** The investigator's findings arrived (agent callback). */
 export const findingsReceivedSignal = defineSignal<[Findings]>('findingsReceived');
+
+/** An AWS DevOps Agent lifecycle event for the incident's task (EventBridge): a hint to check the task now. */
+export const agentTaskEventSignal = defineSignal<[AgentTaskEvent]>('agentTaskEvent');
 
 export const incidentStatusQuery = defineQuery<IncidentStatus>('incidentStatus');
 

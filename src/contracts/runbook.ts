@@ -24,10 +24,23 @@ export interface RunbookActionInput {
   thread?: { channel: string; ts: string };
 }
 
+/** The incident fields a `proposals:` parameter template may name as `{incident.<field>}`. */
+export const PROPOSAL_INCIDENT_FIELDS = ['number', 'sysId', 'priority', 'urgency', 'impact', 'assignmentGroup', 'cmdbCi'] as const;
+export type ProposalIncidentFields = Record<(typeof PROPOSAL_INCIDENT_FIELDS)[number], string>;
+
+/** What the worker checks against the catalog: a catalog action an agent named, or its Markdown mitigation plan. */
+export type ProposalSource = { name: string; params: Record<string, string> } | { mitigation: string; incident: ProposalIncidentFields };
+
+/** Which `proposals:` rule of the catalog mapped a mitigation plan, and the line of the plan it matched. */
+export interface ProposalOrigin {
+  rule: string;
+  line: string;
+}
+
 /** An agent's proposal, checked against the catalog by the worker. */
 export type CheckedProposal =
-  | { valid: true; actionName: string; params: Record<string, string>; plan: ExecutionPlan; timeoutMs: number; approval: ApprovalLevel; label: string; preview: string }
-  | { valid: false; label: string; reason: string };
+  | { valid: true; actionName: string; params: Record<string, string>; plan: ExecutionPlan; timeoutMs: number; approval: ApprovalLevel; label: string; preview: string; origin?: ProposalOrigin }
+  | { valid: false; label: string; reason: string; origin?: ProposalOrigin };
 
 export interface ActionResult {
   ok: boolean;

@@ -7,8 +7,11 @@ export const SlackChannel = defineSearchAttributeKey('SlackChannel', SearchAttri
 /** The Slack user who asked for the run (for `/ops jobs`). */
 export const OpsRequester = defineSearchAttributeKey('OpsRequester', SearchAttributeType.KEYWORD);
 
+/** The AWS DevOps Agent task investigating the incident: finds the run from an AWS task and routes its events. */
+export const AgentTaskId = defineSearchAttributeKey('AgentTaskId', SearchAttributeType.KEYWORD);
+
 /** Every custom attribute OpsLoop writes; the dev server and clusters must have them registered. */
-export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel, OpsRequester];
+export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel, OpsRequester, AgentTaskId];
 
 /** Every value OpsLoop writes to `OpsStage`: the incident loop's stages, then a runbook action's. */
 export const OPS_STAGES = [

@@ -32,6 +32,12 @@ export const channelNotifierWorkflowId = (channel: string): string => `notify/${
 export const RECONCILE_SCHEDULE_ID = 'opsloop-reconcile-incidents';
 export const RECONCILE_WORKFLOW_ID = 'reconcile-incidents';
 
+/**
+ * The one semaphore that bounds the agent investigations in flight for a task queue's workers. The task queue is in
+ * the id because several OpsLoop installations (or test worlds) may share a namespace, each with its own quota.
+ */
+export const agentSlotsWorkflowId = (taskQueue: string): string => `agent-slots/${taskQueue}`;
+
 /** ServiceNow incident numbers look like INC0010001; we accept any case and normalise to upper. */
 export const INCIDENT_NUMBER_PATTERN = /^INC\d{7,10}$/;
 

@@ -78,7 +78,7 @@ async function main(): Promise<number> {
     // Incident workflow ids outlive a run in .data/: new sandbox incidents get numbers no earlier run used.
     const firstNumber = 1_000_000 + (Math.floor(Date.now() / 1000) % 8_000_000);
     const servicenow = !env.SERVICENOW_INSTANCE_URL ? await startSandboxServiceNow({ apiUrl, firstNumber }) : undefined;
-    const agent = !env.AGENT_WEBHOOK_URL ? await startSandboxAgent({ apiUrl, delayMs: 500 }) : undefined;
+    const agent = !env.AGENT_WEBHOOK_URL && !env.AWS_DEVOPS_AGENT_SPACE_ID ? await startSandboxAgent({ apiUrl, delayMs: 500 }) : undefined;
     for (const sandbox of [slack, servicenow, agent]) {
       if (!sandbox) continue;
       stoppers.push(sandbox.fake.close);
@@ -87,7 +87,7 @@ async function main(): Promise<number> {
     if (agent) childEnv.OPSLOOP_FINDINGS_TIMEOUT_MS = env.OPSLOOP_FINDINGS_TIMEOUT_MS ?? '60000';
     // The demo approver is a Slack member and a ServiceNow user with the same e-mail: resolved_by names them.
     slack?.fake.users.set({ id: demoApprover, name: 'demo.sre', email: 'demo.sre@sandbox.example' });
-    servicenow?.fake.users.add({ user_name: 'demo.sre', name: 'Demo SRE', email: 'demo.sre@sandbox.example' });
+    servicenow?.fake.tables.addUser({ user_name: 'demo.sre', name: 'Demo SRE', email: 'demo.sre@sandbox.example' });
 
     const onLine = (name: string) => (line: string) => print(`[${name}] ${line}`);
     const worker: RunningChild = startEntryPoint('worker', 'src/worker/main.ts', { env: childEnv, onLine: onLine('worker') });

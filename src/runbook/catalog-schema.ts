@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../policy/schema';
+import { compileRule, namedGroupsOf, templateProblems } from './proposal-template';
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes');
 const envName = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'an environment variable name');
@@ -56,6 +57,42 @@ const subscriptionSchema = z.strictObject({
   batchWindowMs: z.number().int().min(0).max(3_600_000).default(30_000),
 });
 
+/**
+ * A reviewed mapping from an agent's Markdown mitigation plan to a catalog action: the first rule (in file order)
+ * whose pattern matches a line of the plan proposes its action, with parameters filled from the templates and then
+ * validated by the action's own parameter rules. No rule matches: nothing is proposed.
+ */
+const proposalSchema = z.strictObject({
+  name,
+  /** A regular expression tested against each line of the plan on its own, so `^` and `$` anchor to a line. */
+  match: z.string().min(1).max(500),
+  ignoreCase: z.boolean().default(false),
+  /** The catalog action to propose. */
+  action: name,
+  /** Every parameter of the action, as a template of `{incident.<field>}`, `{match.<named group>}` and literal text. */
+  params: z.record(z.string(), z.string().max(200)).default({}),
+  description: z.string().optional(),
+});
+
+function checkProposalRule(rule: z.infer<typeof proposalSchema>, actions: ActionDefinition[], at: (string | number)[], ctx: z.RefinementCtx): void {
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: [...at, ...path], message });
+  let groups: string[] = [];
+  try {
+    if (compileRule(rule.match, rule.ignoreCase).test('')) issue(['match'], 'matches an empty line, so it would map any mitigation plan; make it require the words it stands for');
+    groups = namedGroupsOf(rule.match);
+  } catch (err) {
+    issue(['match'], `not a valid regular expression (${(err as Error).message})`);
+  }
+  const action = actions.find((a) => a.name === rule.action);
+  if (!action) return issue(['action'], `no catalog action named "${rule.action}"`);
+  for (const [key, template] of Object.entries(rule.params)) {
+    if (!action.params.some((p) => p.name === key)) issue(['params', key], `${action.name} has no parameter "${key}"`);
+    for (const problem of templateProblems(template, groups)) issue(['params', key], problem);
+  }
+  const missing = action.params.filter((p) => rule.params[p.name] === undefined).map((p) => p.name);
+  if (missing.length) issue(['params'], `${action.name} needs ${missing.map((m) => `"${m}"`).join(', ')}`);
+}
+
 /** The runbook catalog (OPSLOOP_ACTIONS_FILE). */
 export const catalogSchema = z
   .strictObject({
@@ -65,6 +102,8 @@ export const catalogSchema = z
     targets: z.record(name, targetSchema).default({}),
     actions: z.array(actionSchema).default([]),
     notifications: z.array(subscriptionSchema).default([]),
+    /** Optional, so catalogs written in code need not list it. */
+    proposals: z.array(proposalSchema).optional(),
   })
   .superRefine((catalog, ctx) => {
     catalog.actions.forEach((action, i) => {
@@ -84,8 +123,15 @@ export const catalogSchema = z
         ctx.addIssue({ code: 'custom', path: ['actions', i, 'name'], message: `duplicate action name "${action.name}"` });
       }
     });
+    catalog.proposals?.forEach((rule, i) => {
+      checkProposalRule(rule, catalog.actions, ['proposals', i], ctx);
+      if (catalog.proposals!.findIndex((r) => r.name === rule.name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['proposals', i, 'name'], message: `duplicate proposal name "${rule.name}"` });
+      }
+    });
   });
 
 export type Catalog = z.infer<typeof catalogSchema>;
 export type ActionDefinition = z.infer<typeof actionSchema>;
 export type ParamDefinition = z.infer<typeof paramSchema>;
+export type ProposalRule = z.infer<typeof proposalSchema>;

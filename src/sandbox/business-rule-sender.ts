@@ -7,9 +7,11 @@ export interface BusinessRuleTarget {
   secret: string;
   /** As the generated rule's --skip-user: updates this user makes are not sent (OpsLoop's own writes). */
   skipUser?: string;
+  /** As the generated rule's --condition (an encoded query): incidents that do not match it are not sent. */
+  condition?: string;
 }
 
-/** The event body OpsLoop's generated Business Rule sends (see src/servicenow/business-rule.ts). */
+/** The event body OpsLoop's generated Business Rule sends (see src/servicenow/business-rule.ts): references as display values. */
 export function businessRuleBody(incident: FakeIncident, operation: 'insert' | 'update'): string {
   return JSON.stringify({
     sys_id: incident.sys_id,
@@ -20,8 +22,8 @@ export function businessRuleBody(incident: FakeIncident, operation: 'insert' | '
     urgency: incident.urgency,
     impact: incident.impact,
     state: incident.state,
-    assignment_group: incident.assignment_group,
-    cmdb_ci: incident.cmdb_ci,
+    assignment_group: incident.display.assignment_group,
+    cmdb_ci: incident.display.cmdb_ci,
     sys_updated_on: incident.sys_updated_on,
     sys_mod_count: incident.sys_mod_count,
     operation,

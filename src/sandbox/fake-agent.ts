@@ -1,94 +1,114 @@
 import { createHmac } from 'node:crypto';
-import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import express, { type Request, type Response } from 'express';
-import { z } from 'zod';
+import { createBacklogTaskInputSchema } from '../clients/agent/devops-agent-shapes';
 import { safeEqual } from '../signing/safe-equal';
-import { WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, webhookSignature } from '../signing/webhook-signature';
-import { findingsSchema, type Findings } from '../contracts/schemas/findings';
+import { createApiDestination, type EventDelivery } from './fake-agent-events';
+import { createBacklog, type Backlog, type SandboxOutcome } from './fake-agent-tasks';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
+import { createSigV4Verifier, type SigV4Credentials } from './sigv4-verifier';
+
+/*
+ * The AWS DevOps Agent over real HTTP, as AWS documents it and no kinder:
+ * - the data-plane API (CreateBacklogTask, GetBacklogTask, ListExecutions, ListJournalRecords; rest-json, SigV4 with
+ *   signing name aidevops, errors named in x-amzn-errortype: https://docs.aws.amazon.com/devopsagent/latest/APIReference/),
+ *   with an idempotent clientToken, statuses that move over time and paginated journals;
+ * - lifecycle events delivered as an EventBridge API destination would, when told where;
+ * - the generic webhook (https://docs.aws.amazon.com/devopsagent/latest/userguide/configuring-integrations-and-knowledge-invoking-devops-agent-through-webhook.html),
+ *   which only says "Webhook received": the real agent never calls anyone back with findings, and neither does this.
+ */
 
 export interface FakeAgentOptions {
-  /** The webhook's HMAC secret, or its API key in apikey mode. */
-  secret: string;
-  auth: 'hmac' | 'apikey';
-  /** OpsLoop's API base; findings go to `${url}/webhooks/agent`, signed with `secret`. */
-  callback: { url: string; secret: string };
-  /** How long the "investigation" takes; default 200 ms. */
+  agentSpaceId: string;
+  /** The space's ServiceNow association; a task's reference must name it. */
+  associationId: string;
+  region: string;
+  credentials: SigV4Credentials;
+  /** The generic webhook's HMAC secret, or its API key in apikey mode. */
+  webhook?: { secret: string; auth: 'hmac' | 'apikey' };
+  /** Where lifecycle events go (an API destination with API_KEY auth); none: no events, as without a rule. */
+  events?: { url: string; apiKey: string };
+  /** How long an investigation runs once started; default 200 ms. */
   delayMs?: number;
+  /** The space's concurrent investigations (AWS's default quota is 3). */
+  concurrency?: number;
+  /** Items per page of ListExecutions and ListJournalRecords, at most the request's limit; default 100. */
+  pageSize?: number;
   port?: number;
 }
 
-/** Every request to the webhook, including rejected and fault-injected ones. */
+/** Every request to the generic webhook, including rejected ones. */
 export interface FakeAgentTrigger {
   headers: IncomingHttpHeaders;
-  /** The parsed JSON body, or undefined when it was not JSON. */
   body: unknown;
   rawBody: string;
   at: number;
   verified: boolean;
-  /** Why verification failed, when it did. */
   reason?: string;
 }
 
-/** One findings delivery attempt; status 0 means no HTTP answer (refused, reset, timed out). */
-export interface FakeAgentCallback {
+/** Every data-plane call: which operation, what it answered, and whether its signature held. */
+export interface FakeAgentCall {
+  operation: string;
   status: number;
-  body: Findings;
+  errorType?: string;
   at: number;
-  error?: string;
 }
 
 export interface FakeAgent extends Served {
+  /** The generic webhook's URL (`url` is the data-plane endpoint). */
+  webhookUrl: string;
   faults: Faults;
+  backlog: Backlog;
+  calls: FakeAgentCall[];
   triggers: FakeAgentTrigger[];
-  callbacks: FakeAgentCallback[];
-  /** Incident numbers whose triggers are accepted but never answered, like an investigation that stalls. */
-  silentFor: Set<string>;
+  events: { enabled: boolean; deliveries: EventDelivery[] };
+  /** How an incident's investigation ends (default COMPLETED). */
+  outcomes: Map<string, SandboxOutcome>;
+  /** Operations the caller's IAM role may not call: answered 403 AccessDeniedException. */
+  denied: Set<string>;
 }
 
 const WEBHOOK_PATH = '/webhook/generic/sandbox';
 const MAX_TIMESTAMP_AGE_MS = 5 * 60_000;
 const ISO_8601_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
-const CALLBACK_RETRIES = 5;
-const CALLBACK_RETRY_SPACING_MS = 500;
-const CALLBACK_TIMEOUT_MS = 5_000;
+const SANDBOX_ACCOUNT = '111122223333';
 
-/** The generic webhook payload as the agent reads it; a payload it cannot read is acknowledged but not investigated. */
-const triggerPayloadSchema = z.object({
-  eventType: z.literal('incident'),
-  incidentId: z.string().min(1),
-  action: z.enum(['created', 'updated', 'closed', 'resolved']),
-  priority: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'MINIMAL']),
-  title: z.string().min(1),
-  description: z.string().optional(),
-  timestamp: z.string().optional(),
-  service: z.string().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-});
-type TriggerPayload = z.infer<typeof triggerPayloadSchema>;
+const ERROR_FOR_STATUS: Readonly<Record<number, string>> = {
+  400: 'ValidationException',
+  402: 'ServiceQuotaExceededException',
+  403: 'AccessDeniedException',
+  404: 'ResourceNotFoundException',
+  409: 'ConflictException',
+  429: 'ThrottlingException',
+};
+
+class AwsError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
 
-/**
- * Verifies a trigger as the AWS user guide documents it; returns why it fails, or undefined. The HMAC is computed
- * here rather than with the client's signer so a signer bug cannot verify itself.
- */
-function rejectionReason(options: FakeAgentOptions, headers: IncomingHttpHeaders, rawBody: Buffer, nowMs: number): string | undefined {
-  if (options.auth === 'apikey') {
-    const authorization = header(headers, 'authorization') ?? '';
-    return safeEqual(authorization, `Bearer ${options.secret}`) ? undefined : 'missing or wrong bearer API key';
-  }
+function webhookRejection(webhook: NonNullable<FakeAgentOptions['webhook']>, headers: IncomingHttpHeaders, rawBody: Buffer): string | undefined {
+  if (webhook.auth === 'apikey') return safeEqual(header(headers, 'authorization') ?? '', `Bearer ${webhook.secret}`) ? undefined : 'missing or wrong bearer API key';
   const timestamp = header(headers, 'x-amzn-event-timestamp');
   const signature = header(headers, 'x-amzn-event-signature');
   if (!timestamp || !signature) return 'missing x-amzn-event-timestamp or x-amzn-event-signature header';
   const at = Date.parse(timestamp);
   if (!ISO_8601_UTC.test(timestamp) || Number.isNaN(at)) return 'unparsable x-amzn-event-timestamp';
-  if (nowMs - at > MAX_TIMESTAMP_AGE_MS) return 'stale x-amzn-event-timestamp (older than 5 minutes)';
-  const expected = createHmac('sha256', options.secret).update(`${timestamp}:`).update(rawBody).digest('base64');
+  if (Date.now() - at > MAX_TIMESTAMP_AGE_MS) return 'stale x-amzn-event-timestamp (older than 5 minutes)';
+  // Computed here rather than with OpsLoop's signer so a signer bug cannot verify itself.
+  const expected = createHmac('sha256', webhook.secret).update(`${timestamp}:`).update(rawBody).digest('base64');
   return safeEqual(expected, signature) ? undefined : 'signature mismatch';
 }
 
@@ -100,168 +120,136 @@ function parseJson(text: string): unknown {
   }
 }
 
-interface Diagnosis {
-  match: RegExp;
-  rootCause: (service: string) => string;
-  recommendation: (service: string) => string;
-  /** A runbook action the agent proposes (OpsLoop runs it only if it validates and is approved). */
-  propose?: (service: string) => { name: string; params: Record<string, string> };
+/** A page of `items` from the offset in `nextToken`; the token is opaque to callers, as AWS's are. */
+function page<T>(items: T[], body: Record<string, unknown>, pageSize: number): { items: T[]; nextToken?: string } {
+  const limit = Math.min(typeof body.limit === 'number' ? body.limit : 100, pageSize);
+  const offset = typeof body.nextToken === 'string' ? Number(Buffer.from(body.nextToken, 'base64url').toString()) : 0;
+  if (!Number.isInteger(offset) || offset < 0) throw new AwsError(400, 'ValidationException', 'nextToken is invalid');
+  const slice = items.slice(offset, offset + limit);
+  const next = offset + limit < items.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
+  return { items: slice, ...(next ? { nextToken: next } : {}) };
 }
 
-/** Canned diagnoses keyed on the symptom, so demos and tests get stable, plausible findings. */
-const DIAGNOSES: readonly Diagnosis[] = [
-  {
-    match: /latenc|slow|timeout|timed out|p9\d/,
-    rootCause: (s) =>
-      `Connection pool saturation after deploy: ${s} exhausted its database connection pool (20 of 20 in use) minutes after the latest deployment, so requests queued waiting for a connection.`,
-    recommendation: (s) => `Roll back the latest ${s} deployment or raise the pool size, then alarm on connection-pool wait time.`,
-  },
-  {
-    match: /\b5\d\d\b|error rate|errors|exception|failing|failed/,
-    rootCause: (s) => `A configuration change shipped with the latest ${s} deployment points at a retired downstream endpoint; calls to it fail and surface as server errors.`,
-    recommendation: (s) => `Restart ${s} so it reloads the reverted configuration, then add a deployment check that the downstream endpoint answers.`,
-    propose: (s) => ({ name: 'restart-service', params: { service: s } }),
-  },
-  {
-    match: /memory|oom|heap/,
-    rootCause: (s) => `A memory leak in ${s}: heap usage grows steadily after each deployment until the container is OOM-killed and restarted.`,
-    recommendation: (s) => `Restart ${s} to buy time, capture a heap snapshot, and roll back the release that introduced the growth.`,
-    propose: (s) => ({ name: 'restart-service', params: { service: s } }),
-  },
-  {
-    match: /cpu|throttl/,
-    rootCause: (s) => `CPU throttling: ${s} runs at its CPU limit since traffic rose, and throttled requests back up.`,
-    recommendation: (s) => `Scale ${s} out or raise its CPU limit, and alarm on throttled periods.`,
-  },
-  {
-    match: /disk|storage|volume|no space/,
-    rootCause: (s) => `The data volume of ${s} is full: log rotation stopped, so writes fail with "no space left on device".`,
-    recommendation: (s) => `Free space on the ${s} volume, fix log rotation and alarm at 80% disk usage.`,
-  },
-];
-
-const FALLBACK: Omit<Diagnosis, 'match'> = {
-  rootCause: (s) => `No single root cause found: metrics, logs and recent deployments of ${s} show no anomaly correlated with the incident window.`,
-  recommendation: (s) => `Escalate to the owners of ${s} and widen the investigation to its dependencies.`,
-};
-
-function sandboxFindings(payload: TriggerPayload): Findings {
-  const service = payload.service || 'the affected service';
-  const diagnosis = DIAGNOSES.find((d) => d.match.test(`${payload.title} ${payload.description ?? ''}`.toLowerCase())) ?? FALLBACK;
-  const rootCause = diagnosis.rootCause(service);
-  const recommendation = diagnosis.recommendation(service);
-  const summary = [
-    `## Investigation summary: ${payload.incidentId}`,
-    `**Symptom:** ${payload.title}`,
-    `**Service:** ${service}`,
-    ...(payload.description ? ['### What was reported', payload.description.slice(0, 2_000)] : []),
-    '### Root cause',
-    rootCause,
-    '### Recommendation',
-    recommendation,
-    '_Produced by the OpsLoop sandbox agent; no real systems were inspected._',
-  ].join('\n\n');
-  const proposedAction = payload.service && 'propose' in diagnosis && diagnosis.propose ? diagnosis.propose(payload.service) : undefined;
-  return findingsSchema.parse({ incidentNumber: payload.incidentId, status: 'completed', source: 'sandbox-agent', summary, rootCause, recommendation, proposedAction });
-}
-
-/**
- * An AWS DevOps Agent generic webhook over real HTTP: verifies triggers as AWS documents (HMAC or API key), answers
- * as the agent does, and after `delayMs` posts findings to OpsLoop's agent callback, signed with OpsLoop's scheme.
- */
 export async function startFakeAgent(options: FakeAgentOptions): Promise<FakeAgent> {
-  const triggers: FakeAgentTrigger[] = [];
-  const callbacks: FakeAgentCallback[] = [];
-  const silentFor = new Set<string>();
   const faults = createFaults();
-  const callbackUrl = `${options.callback.url.replace(/\/+$/, '')}/webhooks/agent`;
-  const timers = new Set<NodeJS.Timeout>();
-  const inFlight = new AbortController();
-  let closed = false;
+  const calls: FakeAgentCall[] = [];
+  const triggers: FakeAgentTrigger[] = [];
+  const outcomes = new Map<string, SandboxOutcome>();
+  const denied = new Set<string>();
+  const destination = options.events ? createApiDestination({ ...options.events, region: options.region, account: SANDBOX_ACCOUNT }) : undefined;
+  const backlog = createBacklog({
+    agentSpaceId: options.agentSpaceId,
+    delayMs: options.delayMs ?? 200,
+    concurrency: options.concurrency ?? 3,
+    outcomeOf: (incident) => outcomes.get(incident) ?? 'COMPLETED',
+    onChange: (change) => destination?.publish(change),
+  });
+  const verify = createSigV4Verifier({ service: 'aidevops', region: options.region, credentials: options.credentials });
+  const pageSize = options.pageSize ?? 100;
 
-  const later = (ms: number, task: () => Promise<void>): void => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      void task();
-    }, ms);
-    timers.add(timer);
+  const operations: Record<string, (req: Request, body: Record<string, unknown>) => { status: number; body: unknown }> = {
+    CreateBacklogTask: (_req, body) => {
+      const input = createBacklogTaskInputSchema.safeParse(body);
+      if (!input.success) throw new AwsError(400, 'ValidationException', input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (input.data.reference && input.data.reference.associationId !== options.associationId) {
+        throw new AwsError(400, 'ValidationException', `reference.associationId ${input.data.reference.associationId} is not an association of this agent space`);
+      }
+      const { task, created } = backlog.create(input.data);
+      return { status: created ? 201 : 200, body: { task } };
+    },
+    GetBacklogTask: (req) => {
+      const task = backlog.tasks.get(String(req.params.taskId));
+      if (!task) throw new AwsError(404, 'ResourceNotFoundException', `Task ${String(req.params.taskId)} not found`);
+      return { status: 200, body: { task } };
+    },
+    ListExecutions: (_req, body) => {
+      if (typeof body.taskId !== 'string') throw new AwsError(400, 'ValidationException', 'taskId is required');
+      const { items, nextToken } = page(backlog.executionsOf(body.taskId), body, pageSize);
+      return { status: 200, body: { executions: items, ...(nextToken ? { nextToken } : {}) } };
+    },
+    ListJournalRecords: (_req, body) => {
+      if (typeof body.executionId !== 'string') throw new AwsError(400, 'ValidationException', 'executionId is required');
+      const records = backlog.recordsOf(body.executionId, typeof body.recordType === 'string' ? body.recordType : '');
+      const ordered = body.order === 'ASC' ? records : [...records].reverse();
+      const { items, nextToken } = page(ordered, body, pageSize);
+      return { status: 200, body: { records: items, ...(nextToken ? { nextToken } : {}) } };
+    },
   };
 
-  /** Never rejects: an outcome is recorded and, on failure, retried. */
-  const deliver = async (findings: Findings, body: string, retry: number): Promise<void> => {
-    if (closed) return;
-    // Re-signed per attempt so a retry never carries a stale timestamp.
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    let outcome: { status: number; error?: string };
+  const sendError = (res: Response, operation: string, err: AwsError, retryAfterSeconds?: number) => {
+    calls.push({ operation, status: err.status, errorType: err.type, at: Date.now() });
+    if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
+    res.status(err.status).set('x-amzn-errortype', err.type).json({ message: err.message });
+  };
+
+  const api = (operation: string) => async (req: Request, res: Response) => {
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const refusal = await verify({ method: req.method, url: req.originalUrl, headers: req.headers, body: raw });
+    if (refusal) return sendError(res, operation, new AwsError(403, refusal.code, refusal.message));
+    const fault = faults.consume(operation) ?? faults.consume('*');
+    if (fault?.hang) return;
+    if (fault?.delayMs) await new Promise((done) => setTimeout(done, fault.delayMs));
+    if (fault?.status !== undefined) {
+      const type = ERROR_FOR_STATUS[fault.status] ?? 'InternalServerException';
+      return sendError(res, operation, new AwsError(fault.status, type, fault.status === 429 ? 'Rate exceeded' : 'The service encountered an error'), fault.retryAfterSeconds);
+    }
+    if (denied.has(operation)) {
+      return sendError(res, operation, new AwsError(403, 'AccessDeniedException', `User: arn:aws:sts::${SANDBOX_ACCOUNT}:assumed-role/opsloop-worker is not authorized to perform: aidevops:${operation}`));
+    }
+    if (req.params.agentSpaceId !== options.agentSpaceId) return sendError(res, operation, new AwsError(404, 'ResourceNotFoundException', `Agent space ${String(req.params.agentSpaceId)} not found`));
+    const parsedBody = raw.length > 0 ? parseJson(raw.toString('utf8')) : {};
+    if (!parsedBody || typeof parsedBody !== 'object') return sendError(res, operation, new AwsError(400, 'SerializationException', 'The request body is not valid JSON'));
     try {
-      const response = await fetch(callbackUrl, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          [WEBHOOK_TIMESTAMP_HEADER]: timestamp,
-          [WEBHOOK_SIGNATURE_HEADER]: webhookSignature(options.callback.secret, timestamp, body),
-        },
-        body,
-        signal: AbortSignal.any([inFlight.signal, AbortSignal.timeout(CALLBACK_TIMEOUT_MS)]),
-      });
-      await response.arrayBuffer();
-      outcome = { status: response.status };
+      const answer = operations[operation]!(req, parsedBody as Record<string, unknown>);
+      calls.push({ operation, status: answer.status, at: Date.now() });
+      // Served, but the answer is lost on the way back (a reset connection): the caller cannot know it landed.
+      if (fault?.dropResponse) res.socket?.destroy();
+      else res.status(answer.status).json(answer.body);
     } catch (err) {
-      outcome = { status: 0, error: err instanceof Error ? err.message : String(err) };
+      if (err instanceof AwsError) return sendError(res, operation, err);
+      throw err;
     }
-    if (closed) return;
-    callbacks.push({ ...outcome, body: findings, at: Date.now() });
-    const ok = outcome.status >= 200 && outcome.status < 300;
-    if (!ok && retry < CALLBACK_RETRIES) later(CALLBACK_RETRY_SPACING_MS, () => deliver(findings, body, retry + 1));
   };
-
-  const accept = (trigger: FakeAgentTrigger, res: Response): void => {
-    if (!trigger.verified) {
-      res.status(401).json({ message: 'Unauthorized' });
-      return;
-    }
-    res.status(200).json({ message: 'Webhook received' });
-    // Like the real agent, a payload it cannot read is acknowledged and silently not investigated.
-    const payload = triggerPayloadSchema.safeParse(trigger.body);
-    if (!payload.success || silentFor.has(payload.data.incidentId)) return;
-    const findings = sandboxFindings(payload.data);
-    later(options.delayMs ?? 200, () => deliver(findings, JSON.stringify(findings), 0));
-  };
-
-  const errorBody = (status: number) => ({ message: STATUS_CODES[status] ?? 'Error' });
-  const injectFaults = faults.middleware('webhook', errorBody);
 
   const app = express();
-  app.post(WEBHOOK_PATH, express.raw({ type: () => true, limit: '1mb' }), (req: Request, res: Response, next) => {
+  const raw = express.raw({ type: () => true, limit: '1mb' });
+  app.post('/backlog/agent-space/:agentSpaceId/tasks', raw, api('CreateBacklogTask'));
+  app.get('/backlog/agent-space/:agentSpaceId/tasks/:taskId', raw, api('GetBacklogTask'));
+  app.post('/journal/agent-space/:agentSpaceId/executions', raw, api('ListExecutions'));
+  app.post('/journal/agent-space/:agentSpaceId/journalRecords', raw, api('ListJournalRecords'));
+
+  app.post(WEBHOOK_PATH, raw, (req: Request, res: Response) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const reason = rejectionReason(options, req.headers, rawBody, Date.now());
+    const reason = options.webhook ? webhookRejection(options.webhook, req.headers, rawBody) : 'no generic webhook is configured on this agent space';
     const text = rawBody.toString('utf8');
-    const trigger: FakeAgentTrigger = {
-      headers: { ...req.headers },
-      body: parseJson(text),
-      rawBody: text,
-      at: Date.now(),
-      verified: reason === undefined,
-      ...(reason !== undefined ? { reason } : {}),
-    };
-    triggers.push(trigger);
-    injectFaults(req, res, (err?: unknown) => (err === undefined ? accept(trigger, res) : next(err)));
+    triggers.push({ headers: { ...req.headers }, body: parseJson(text), rawBody: text, at: Date.now(), verified: reason === undefined, ...(reason !== undefined ? { reason } : {}) });
+    const fault = faults.consume('webhook');
+    if (fault?.hang) return;
+    if (fault?.status !== undefined) {
+      if (fault.retryAfterSeconds !== undefined) res.set('Retry-After', String(fault.retryAfterSeconds));
+      res.status(fault.status).json({ message: 'Error' });
+      return;
+    }
+    if (reason !== undefined) res.status(401).json({ message: 'Unauthorized' });
+    else res.status(200).json({ message: 'Webhook received' });
   });
 
   const served = await serve(app, options.port);
-  return {
+  const agent: FakeAgent = {
     ...served,
-    url: `${served.url}${WEBHOOK_PATH}`,
     faults,
+    backlog,
+    calls,
     triggers,
-    callbacks,
-    silentFor,
+    events: destination ?? { enabled: false, deliveries: [] },
+    outcomes,
+    denied,
+    webhookUrl: `${served.url}${WEBHOOK_PATH}`,
     close: async () => {
-      closed = true;
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-      inFlight.abort();
+      backlog.close();
+      destination?.close();
       await served.close();
     },
   };
+  return agent;
 }

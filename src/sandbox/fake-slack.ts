@@ -3,6 +3,10 @@ import express from 'express';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
 import { FakeSlackUsers, INSTALLED_BOT_SCOPES, lookupByEmailAnswer, usersInfoAnswer } from './slack-users';
+import { messageBlockProblems, modalViewProblems } from './slack-block-rules';
+import { FakeChannels, type FakeChannelSpec } from './slack-channels';
+
+export type { FakeChannel, FakeChannelSpec } from './slack-channels';
 
 export interface SlackCall {
   method: string;
@@ -36,6 +40,8 @@ export interface FakeSlack extends Served {
   users: FakeSlackUsers;
   /** The scopes the bot token holds (the app as installed); a test may take one away, as a reinstall with fewer would. */
   scopes: Set<string>;
+  /** The workspace's channels and whether the bot is in each; a channel not listed does not exist. */
+  channels: FakeChannels;
   calls: SlackCall[];
   responses: ResponseUrlPost[];
   messages: ChannelMessage[];
@@ -47,7 +53,36 @@ export interface FakeSlack extends Served {
 /** Slack lets a response_url be used five times (within 30 minutes). */
 const RESPONSE_URL_USES = 5;
 
+/**
+ * https://docs.slack.dev/reference/methods/chat.postMessage ("Truncating content") asks for at most 4,000 characters
+ * of `text`. Slack's changelog speaks of truncating at 40,000
+ * (https://docs.slack.dev/changelog/2018-04-truncating-really-long-messages), but the method also answers
+ * `msg_too_long` (its errors table), and apps meet it well below 40,000: the sandbox refuses past 4,000, never kinder.
+ */
+const MAX_MESSAGE_TEXT = 4000;
+
+/**
+ * Why Slack would refuse a message's content, as its Web API answers (HTTP 200, `ok: false`): `no_text`,
+ * `msg_too_long`, `invalid_blocks_format` for blocks that are not JSON, and `invalid_blocks` with one entry per
+ * problem in `errors` and, prefixed `[ERROR]`, in `response_metadata.messages`
+ * (https://docs.slack.dev/reference/methods/chat.postMessage#errors, https://docs.slack.dev/reference/block-kit/blocks).
+ */
+function contentRefusal(args: Record<string, unknown>): Record<string, unknown> | undefined {
+  const text = str(args.text);
+  if (!text && args.blocks === undefined) return { ok: false, error: 'no_text' };
+  if (text.length > MAX_MESSAGE_TEXT) return { ok: false, error: 'msg_too_long' };
+  if (args.blocks === undefined) return undefined;
+  if (typeof args.blocks === 'string') return { ok: false, error: 'invalid_blocks_format' };
+  const problems = messageBlockProblems(args.blocks);
+  return problems.length ? { ok: false, error: 'invalid_blocks', errors: problems, response_metadata: { messages: problems.map((m) => `[ERROR] ${m}`) } } : undefined;
+}
+
 const str = (value: unknown, fallback = ''): string => (typeof value === 'string' ? value : fallback);
+
+/** Methods that act in a channel: the bot must be able to see it and, except for a permalink, be in it. */
+const CHANNEL_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'conversations.history', 'conversations.replies']);
+/** Methods that carry a message's text and blocks. */
+const CONTENT_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
 
 /** Web API arguments arrive form-encoded from @slack/web-api, with nested values (blocks) as JSON strings. */
 function decodeArgs(body: unknown): Record<string, unknown> {
@@ -69,7 +104,13 @@ function decodeArgs(body: unknown): Record<string, unknown> {
  * The Slack Web API methods OpsLoop calls, plus response_url receivers, over real HTTP. Checks the bot token,
  * keeps channel messages (with in-place edits) and records every call for assertions.
  */
-export async function startFakeSlack(options: { botToken: string; port?: number; /** The bot token's scopes; default: the manifest's. */ scopes?: readonly string[] }): Promise<FakeSlack> {
+export async function startFakeSlack(options: {
+  botToken: string;
+  port?: number;
+  channels?: FakeChannelSpec[];
+  /** The bot token's scopes; default: the manifest's. */
+  scopes?: readonly string[];
+}): Promise<FakeSlack> {
   const scopes = new Set(options.scopes ?? INSTALLED_BOT_SCOPES);
   const users = new FakeSlackUsers();
   const calls: SlackCall[] = [];
@@ -77,6 +118,7 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
   const messages: ChannelMessage[] = [];
   const views: FakeSlack['views'] = [];
   const userGroups = new Map<string, string[]>();
+  const channels = new FakeChannels(options.channels);
   const faults = createFaults();
   let clock = 1_700_000_000;
   const nextTs = () => `${++clock}.${String(messages.length).padStart(6, '0')}`;
@@ -93,6 +135,13 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
       res.status(404).send('used_url');
       return;
     }
+    // A response_url answers like an incoming webhook: HTTP 400 and the error as plain text
+    // (https://docs.slack.dev/messaging/sending-messages-using-incoming-webhooks#handling-errors).
+    const refused = contentRefusal(req.body as Record<string, unknown>);
+    if (refused) {
+      res.status(400).send(String(refused.error));
+      return;
+    }
     responses.push({ token, body: req.body as Record<string, unknown>, at: Date.now() });
     res.status(200).send('ok');
   });
@@ -106,15 +155,21 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
     const args = decodeArgs(req.body);
     calls.push({ method, args, at: Date.now() });
     const channel = str(args.channel);
+    const refusal = CHANNEL_METHODS.has(method) ? channels.refusal(channel) : undefined;
+    if (refusal) {
+      res.json({ ok: false, error: refusal });
+      return;
+    }
+    const refusedContent = CONTENT_METHODS.has(method) ? contentRefusal(args) : undefined;
+    if (refusedContent) {
+      res.json(refusedContent);
+      return;
+    }
     switch (method) {
       case 'auth.test':
         res.json({ ok: true, user_id: 'UOPSLOOP', team_id: 'TSANDBOX' });
         return;
       case 'chat.postMessage': {
-        if (!channel) {
-          res.json({ ok: false, error: 'channel_not_found' });
-          return;
-        }
         const message: ChannelMessage = {
           channel,
           ts: nextTs(),
@@ -164,12 +219,22 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
         return;
       }
       case 'chat.getPermalink':
+        if (!channels.get(channel)) {
+          res.json({ ok: false, error: 'channel_not_found' });
+          return;
+        }
         res.json({ ok: true, channel, permalink: `${baseUrl}/archives/${channel}/p${str(args.message_ts).replace('.', '')}` });
         return;
       case 'views.open': {
         const view = args.view as Record<string, unknown> | undefined;
         if (!str(args.trigger_id) || !view) {
           res.json({ ok: false, error: 'invalid_arguments' });
+          return;
+        }
+        // A view past Block Kit's limits is refused as invalid_arguments, each problem in response_metadata.messages.
+        const problems = modalViewProblems(view);
+        if (problems.length) {
+          res.json({ ok: false, error: 'invalid_arguments', response_metadata: { messages: problems.map((m) => `[ERROR] ${m}`) } });
           return;
         }
         const opened = { id: `V${randomBytes(5).toString('hex').toUpperCase()}`, triggerId: str(args.trigger_id), view };
@@ -208,6 +273,7 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
     userGroups,
     users,
     scopes,
+    channels,
     newResponseUrl: () => `${baseUrl}/response/${randomBytes(12).toString('hex')}`,
     responsesFor: (responseUrl) => responses.filter((r) => responseUrl.endsWith(`/response/${r.token}`)),
   };

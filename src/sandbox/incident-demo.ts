@@ -62,9 +62,11 @@ export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentD
   const decision = await waitFor(() => findDecisionMessage(o.slack, number), deadline);
   if (!decision) return result;
   const approve = buttonsOf(decision).find((b) => b.action_id.endsWith('.approve'))!;
-  const evidence = JSON.stringify(decision.blocks).match(/Likely cause\*\\n([^"]{0,140})/)?.[1] ?? '(no findings)';
+  // Without the zero-width spaces the mrkdwn renderer puts around emphasis.
+  const shown = JSON.stringify(decision.blocks).replace(/\u200b/g, '');
+  const evidence = shown.match(/Likely cause\*\\n([^"]{0,140})/)?.[1] ?? '(no findings)';
   o.print(`Demo: the agent's findings are in the thread: "${evidence.replace(/\\n/g, ' ')}"`);
-  const proposed = /Proposed:\* `([^`]+)`/.exec(JSON.stringify(decision.blocks))?.[1];
+  const proposed = /Proposed:\* `([^`]+)`/.exec(shown)?.[1];
   if (proposed) o.print(`Demo: the agent proposes the catalog action \`${proposed}\`; the button reads "Approve and run" (Preview shows what would execute).`);
   const buttonLabel = /"action_id":"opsloop\.decision\.approve","text":\{"type":"plain_text","text":"([^"]+)"/.exec(JSON.stringify(decision.blocks))?.[1] ?? 'Approve';
   o.print(`Demo: sandbox approver <@${o.approverId}> clicks "${buttonLabel}" (signed like Slack would)…`);

@@ -20,7 +20,8 @@ export type SandboxSecretName =
   | 'SLACK_BOT_TOKEN'
   | 'SERVICENOW_PASSWORD'
   | 'SERVICENOW_WEBHOOK_SECRET'
-  | 'AGENT_WEBHOOK_SECRET'
+  | 'AWS_SECRET_ACCESS_KEY'
+  | 'AWS_DEVOPS_AGENT_EVENTS_KEY'
   | 'AGENT_CALLBACK_SECRET';
 
 /** The channel where the sandbox's incident threads open. */
@@ -38,7 +39,8 @@ export interface SandboxSlack {
 
 export async function startSandboxSlack(): Promise<SandboxSlack> {
   const secrets = { SLACK_BOT_TOKEN: `xoxb-sandbox-${hex(12)}`, SLACK_SIGNING_SECRET: hex(16) };
-  const fake = await startFakeSlack({ botToken: secrets.SLACK_BOT_TOKEN });
+  // The bot is in the incident channel, as after the README's "invite the bot"; other channels a test needs it adds.
+  const fake = await startFakeSlack({ botToken: secrets.SLACK_BOT_TOKEN, channels: [{ id: SANDBOX_INCIDENT_CHANNEL, name: 'incidents', botIsMember: true }] });
   return { fake, secrets, env: { ...secrets, SLACK_API_URL: `${fake.url}/api/`, SLACK_INCIDENT_CHANNEL: SANDBOX_INCIDENT_CHANNEL } };
 }
 
@@ -79,32 +81,59 @@ export async function startSandboxServiceNow(o: SandboxServiceNowOptions): Promi
 }
 
 export interface SandboxAgentOptions {
-  /** OpsLoop's API base URL, where findings are posted (signed). */
+  /** OpsLoop's API base URL, where the agent's lifecycle events are delivered (as an EventBridge API destination). */
   apiUrl: string;
-  /** How long the fake "investigates" before it calls back; default 200 ms. */
+  /** How long an investigation runs once started; default 200 ms. */
   delayMs?: number;
+  /** Deliver lifecycle events to OpsLoop (default true); without them OpsLoop finds results by polling. */
+  events?: boolean;
+  /** Investigations the sandbox Agent Space runs at once (AWS's default quota, 3, unless set). */
+  concurrency?: number;
 }
 
 export interface SandboxAgent {
   fake: FakeAgent;
-  secrets: Pick<SandboxSecrets, 'AGENT_WEBHOOK_SECRET' | 'AGENT_CALLBACK_SECRET'>;
+  secrets: Pick<SandboxSecrets, 'AWS_SECRET_ACCESS_KEY' | 'AWS_DEVOPS_AGENT_EVENTS_KEY' | 'AGENT_CALLBACK_SECRET'>;
   env: OpsLoopEnv;
 }
 
+/** The sandbox Agent Space's ids and region, as OpsLoop is configured for a real one. */
+export const SANDBOX_AGENT_SPACE = { id: 'sandbox-space', associationId: 'sandbox-servicenow', region: 'us-east-1' } as const;
+
 export async function startSandboxAgent(o: SandboxAgentOptions): Promise<SandboxAgent> {
-  const secrets = { AGENT_WEBHOOK_SECRET: hex(20), AGENT_CALLBACK_SECRET: hex(20) };
+  const accessKeyId = `AKIASANDBOX${hex(5).toUpperCase()}`;
+  const secrets = { AWS_SECRET_ACCESS_KEY: hex(20), AWS_DEVOPS_AGENT_EVENTS_KEY: hex(20), AGENT_CALLBACK_SECRET: hex(20) };
   const fake = await startFakeAgent({
-    secret: secrets.AGENT_WEBHOOK_SECRET,
-    auth: 'hmac',
-    callback: { url: o.apiUrl, secret: secrets.AGENT_CALLBACK_SECRET },
+    agentSpaceId: SANDBOX_AGENT_SPACE.id,
+    associationId: SANDBOX_AGENT_SPACE.associationId,
+    region: SANDBOX_AGENT_SPACE.region,
+    credentials: { accessKeyId, secretAccessKey: secrets.AWS_SECRET_ACCESS_KEY },
     delayMs: o.delayMs,
+    concurrency: o.concurrency,
+    events: { url: `${o.apiUrl.replace(/\/+$/, '')}/webhooks/aws-devops-agent/events`, apiKey: secrets.AWS_DEVOPS_AGENT_EVENTS_KEY },
   });
-  return { fake, secrets, env: { ...secrets, AGENT_WEBHOOK_URL: fake.url, AGENT_AUTH: 'hmac' } };
+  if (o.events === false) fake.events.enabled = false;
+  return {
+    fake,
+    secrets,
+    env: {
+      ...secrets,
+      AWS_DEVOPS_AGENT_SPACE_ID: SANDBOX_AGENT_SPACE.id,
+      AWS_DEVOPS_AGENT_ASSOCIATION_ID: SANDBOX_AGENT_SPACE.associationId,
+      AWS_REGION: SANDBOX_AGENT_SPACE.region,
+      AWS_DEVOPS_AGENT_ENDPOINT: fake.url,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+    },
+  };
 }
 
 export interface SandboxWorldOptions extends Omit<SandboxServiceNowOptions, 'username'> {
   serviceNowUser?: string;
   agentDelayMs?: number;
+  /** Deliver the agent's lifecycle events to OpsLoop (default true). */
+  agentEvents?: boolean;
+  /** Investigations the sandbox Agent Space runs at once (default 3). */
+  agentConcurrency?: number;
   /** A fresh folder for the policy, the catalog and the audit file. */
   dir: string;
   policy: Policy;
@@ -134,7 +163,7 @@ export async function startSandboxWorld(o: SandboxWorldOptions): Promise<Sandbox
     closers.push(slack.fake.close);
     const servicenow = await startSandboxServiceNow({ ...o, username: o.serviceNowUser });
     closers.push(servicenow.fake.close);
-    const agent = await startSandboxAgent({ apiUrl: o.apiUrl, delayMs: o.agentDelayMs });
+    const agent = await startSandboxAgent({ apiUrl: o.apiUrl, delayMs: o.agentDelayMs, events: o.agentEvents, concurrency: o.agentConcurrency });
     closers.push(agent.fake.close);
     return {
       slack: slack.fake,

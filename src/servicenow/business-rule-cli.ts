@@ -9,7 +9,7 @@ import {
 
 const USAGE =
   'usage: npm run servicenow:business-rule -- --url https://opsloop.example.com ' +
-  '[--secret-property opsloop.webhook_secret] [--auth hmac|bearer] [--condition "..."] [--skip-user opsloop.integration]';
+  '[--secret-property opsloop.webhook_secret] [--auth hmac|bearer] [--condition "assignment_group.name=SRE^priority<=2" (default: $SERVICENOW_INCIDENT_CONDITION)] [--skip-user opsloop.integration]';
 
 function optionsFrom(argv: string[]): BusinessRuleOptions | 'help' {
   const { values } = parseArgs({
@@ -18,7 +18,8 @@ function optionsFrom(argv: string[]): BusinessRuleOptions | 'help' {
       url: { type: 'string' },
       'secret-property': { type: 'string', default: DEFAULT_SECRET_PROPERTY },
       auth: { type: 'string', default: 'hmac' },
-      condition: { type: 'string' },
+      // The worker's variable is the default, so the rule and the reconcile schedule filter alike.
+      condition: { type: 'string', ...(process.env.SERVICENOW_INCIDENT_CONDITION ? { default: process.env.SERVICENOW_INCIDENT_CONDITION } : {}) },
       'skip-user': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -1,3 +1,5 @@
+import { IncidentConditionError, normaliseIncidentCondition } from '../contracts/incident-condition';
+
 /**
  * Renders the ServiceNow Business Rule that posts incident inserts/updates to OpsLoop's /webhooks/servicenow.
  * The output runs on ServiceNow's Rhino engine, so it is ES5 only: `var`, `function`, no `=>`, no backticks.
@@ -9,7 +11,10 @@ export interface BusinessRuleOptions {
   /** System property (type password2) holding the value of OpsLoop's SERVICENOW_WEBHOOK_SECRET. */
   secretProperty: string;
   auth: 'hmac' | 'bearer';
-  /** Server-side JavaScript expression over `current`; incidents for which it is false are not sent. */
+  /**
+   * An encoded query (`assignment_group.name=SRE^priority<=2`); incidents that do not match it are not sent. The
+   * worker's SERVICENOW_INCIDENT_CONDITION must be the same, so the reconcile schedule reads the same incidents.
+   */
   condition?: string;
   /**
    * OpsLoop's integration user: updates it makes (its work notes, the resolution) are not sent back, since OpsLoop
@@ -53,8 +58,18 @@ function checkOptions(options: BusinessRuleOptions): void {
   if (options.skipUser !== undefined && !/^[A-Za-z0-9_.@-]+$/.test(options.skipUser)) {
     throw new BusinessRuleOptionError(`--skip-user must be a ServiceNow user name like opsloop.integration: ${options.skipUser}`);
   }
-  if (options.condition !== undefined && (!options.condition.trim() || /[\r\n\u2028\u2029]/.test(options.condition))) {
-    throw new BusinessRuleOptionError('--condition must be a non-empty, single-line JavaScript expression');
+  if (options.condition !== undefined) condition(options);
+}
+
+/** The condition as the rule and the reconcile schedule both use it. */
+function condition(options: BusinessRuleOptions): string | undefined {
+  if (options.condition === undefined) return undefined;
+  try {
+    const normalised = normaliseIncidentCondition(options.condition);
+    if (!normalised) throw new IncidentConditionError('must not be empty');
+    return normalised;
+  } catch (err) {
+    throw new BusinessRuleOptionError(`--condition ${(err as Error).message}`);
   }
 }
 
@@ -77,11 +92,14 @@ const skipOwnUpdates = (user: string | undefined): string =>
     }
 `;
 
+// GlideFilter is case-sensitive by default and a Table API query is not: the rule makes them agree.
 const guard = (condition: string | undefined): string =>
   condition === undefined
     ? ''
     : String.raw`
-    if (!(${condition})) {
+    var filter = new GlideFilter(${JSON.stringify(condition)}, 'OpsLoop incidents');
+    filter.setCaseSensitive(false);
+    if (!filter.match(current, true)) {
         return;
     }
 `;
@@ -98,7 +116,9 @@ function header(options: BusinessRuleOptions, endpoint: string): string {
     options.auth === 'hmac'
       ? 'Auth: HMAC-SHA256 signature (X-OpsLoop-Timestamp, X-OpsLoop-Signature), valid for 5 minutes.'
       : 'Auth: Authorization: Bearer <secret> (no integrity or replay protection; prefer --auth hmac).',
-    ...(options.condition === undefined ? [] : [`Only incidents matching this condition are sent: ${options.condition}`]),
+    ...(options.condition === undefined
+      ? []
+      : [`Only incidents matching this encoded query are sent: ${options.condition}`, "  Set OpsLoop's SERVICENOW_INCIDENT_CONDITION to the same query, so its reconcile schedule reads the same incidents."]),
     ...(options.skipUser === undefined ? [] : [`Updates made by ${options.skipUser} (OpsLoop's own writes) are not sent back.`]),
     'Delivery: executeAsync() queues the POST so the save is not slowed, and nothing waits for the answer.',
     "  Business Rules never retry: OpsLoop's reconcile schedule re-reads recently updated incidents and",
@@ -108,9 +128,10 @@ function header(options: BusinessRuleOptions, endpoint: string): string {
 }
 
 /** The Business Rule script: paste into an Advanced, after insert/update rule on `incident`. */
-export function renderBusinessRule(options: BusinessRuleOptions): string {
-  const endpoint = webhookEndpoint(options.endpointUrl);
-  checkOptions(options);
+export function renderBusinessRule(given: BusinessRuleOptions): string {
+  const endpoint = webhookEndpoint(given.endpointUrl);
+  checkOptions(given);
+  const options = { ...given, condition: condition(given) };
   return `${header(options, endpoint)}
 ${String.raw`(function executeRule(current, previous /* null when async */) {
     var ENDPOINT = ${JSON.stringify(endpoint)};
@@ -169,9 +190,10 @@ ${guard(options.condition)}${skipOwnUpdates(options.skipUser)}
 }
 
 /** Short plain-text how-to for installing the rule. */
-export function renderInstructions(options: BusinessRuleOptions): string {
-  const endpoint = webhookEndpoint(options.endpointUrl);
-  checkOptions(options);
+export function renderInstructions(given: BusinessRuleOptions): string {
+  const endpoint = webhookEndpoint(given.endpointUrl);
+  checkOptions(given);
+  const options = { ...given, condition: condition(given) };
   return [
     `Install the OpsLoop Business Rule (posts to ${endpoint}):`,
     '',
@@ -181,7 +203,9 @@ export function renderInstructions(options: BusinessRuleOptions): string {
     '2. Create the Business Rule (System Definition > Business Rules > New), in the Global scope:',
     '     Table: Incident [incident]    Advanced: checked',
     '     When: after    Insert: checked    Update: checked',
-    ...(options.condition === undefined ? [] : [`     (The condition "${options.condition}" is built into the script.)`]),
+    ...(options.condition === undefined
+      ? []
+      : [`     (The condition "${options.condition}" is built into the script; set SERVICENOW_INCIDENT_CONDITION to it too.)`]),
     '3. On the Advanced tab, replace the Script with the generated script, then Submit.',
     '',
     options.auth === 'hmac'

@@ -1,17 +1,20 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
+import { agentSlotRequestedSignal, type AgentSlotRequest, type AgentSlotsInput, type WorkflowRun } from '../contracts/agent-slots';
+import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, InvestigationResult, OpenIncidentInput } from '../contracts/investigation';
 import { incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
 import { DEFAULT_CLOSE_CODE, type ResolutionInput, type ResolutionRequest } from '../contracts/resolution';
 import type { Notification, RunbookActionInput } from '../contracts/runbook';
 import { IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
 import type { SlackMentionInput } from '../contracts/slack-mention';
 import {
+  agentSlotsWorkflowId,
   channelNotifierWorkflowId,
   incidentWorkflowId,
   resolutionWorkflowId,
   slackEventWorkflowId,
   slackViewWorkflowId,
 } from '../contracts/workflow-ids';
+import { afterClosedRun } from './after-closed-run';
 import { withRequestId } from './with-request-id';
 
 /**
@@ -25,7 +28,9 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
     taskQueue,
 
     /**
-     * signalWithStart on incident/<number>; `closed` when that incident's investigation already finished. With
+     * signalWithStart on incident/<number>. A running investigation gets the event as a signal; a failed one may be
+     * retried; a completed one is not started again by later edits, unless the incident was reopened (or finished in
+     * ServiceNow after OpsLoop gave up on it): see afterClosedRun. `closed` when the event changed nothing. With
      * `requestedBy` (`/ops incident`) the signal also records who asked, whether or not the Business Rule's insert
      * event started the investigation first.
      */
@@ -34,18 +39,16 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
       // One ServiceNow record version is one event, however often it is delivered: the server keeps it once. A request
       // names its requester, so it is not mistaken for the Business Rule's delivery of the same version.
       const version = `servicenow/${incident.sysId}/${incident.sysModCount}`;
-      const requestId = requestedBy ? `${version}/requested-by/${requestedBy}` : version;
       const signal = requestedBy
         ? { signal: incidentRequestedSignal, signalArgs: [incident, requestedBy] as [IncidentSnapshot, string] }
         : { signal: incidentUpdatedSignal, signalArgs: [incident] as [IncidentSnapshot] };
-      try {
-        await withRequestId(client, requestId).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot] | [IncidentSnapshot, string]>('incidentInvestigation', {
+      const start = (input: IncidentInvestigationInput, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE') =>
+        withRequestId(client, requestedBy ? `${version}/requested-by/${requestedBy}` : version).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot] | [IncidentSnapshot, string]>('incidentInvestigation', {
           workflowId,
           taskQueue,
-          args: [{ incident, requestedBy }],
+          args: [input],
           ...signal,
-          // A finished investigation is not reopened by later edits in ServiceNow; a failed one may be retried.
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+          workflowIdReusePolicy,
           typedSearchAttributes: [
             { key: IncidentNumber, value: incident.number },
             { key: IncidentPriority, value: incident.priority },
@@ -54,10 +57,17 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
           ],
           staticSummary: `${incident.number} · P${incident.priority} · ${incident.shortDescription.slice(0, 120)}`,
         });
+      try {
+        await start({ incident, requestedBy }, 'ALLOW_DUPLICATE_FAILED_ONLY');
+        return { workflowId, status: 'accepted' };
       } catch (err) {
-        if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, status: 'closed' };
-        throw err;
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
+      // The last run completed (a running one would have taken the signal, a failed one would have been replaced).
+      const next = afterClosedRun(incident, (await client.workflow.getHandle(workflowId).result()) as InvestigationResult | undefined);
+      if (next === 'none') return { workflowId, status: 'closed' };
+      // A reopened incident's new run reads it from ServiceNow, so a late copy of an old version cannot reopen it.
+      await start(next === 'reopened' ? { incidentNumber: incident.number, requestedBy } : { incident, requestedBy }, 'ALLOW_DUPLICATE');
       return { workflowId, status: 'accepted' };
     },
 
@@ -81,7 +91,10 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
       return { workflowId };
     },
 
-    /** `/ops investigate INC…`: starts the loop for an existing incident (read from ServiceNow by the workflow). */
+    /**
+     * `/ops investigate INC…`: starts the loop for an existing incident (read from ServiceNow by the workflow). A
+     * running investigation is joined; one that ended is followed by a new run, since a person asked for it.
+     */
     async startInvestigation(incidentNumber: string, requestedBy: string): Promise<{ workflowId: string }> {
       const workflowId = incidentWorkflowId(incidentNumber);
       await client.workflow.start<(input: IncidentInvestigationInput) => Promise<unknown>>('incidentInvestigation', {
@@ -89,7 +102,7 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
         taskQueue,
         args: [{ incidentNumber, requestedBy }],
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         typedSearchAttributes: [
           { key: IncidentNumber, value: incidentNumber },
           { key: OpsStage, value: 'investigating' },
@@ -177,6 +190,34 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
         if (err instanceof WorkflowNotFoundError) return false;
         throw err;
       }
+    },
+
+    /** Hands a request for an agent slot to the task queue's semaphore, started on first use (`agent-slots/<queue>`). */
+    async requestAgentSlot(request: AgentSlotRequest): Promise<void> {
+      await client.workflow.signalWithStart<(input: AgentSlotsInput) => Promise<void>, [AgentSlotRequest]>('agentSlots', {
+        workflowId: agentSlotsWorkflowId(taskQueue),
+        taskQueue,
+        args: [{ maxConcurrent: request.maxConcurrent }],
+        signal: agentSlotRequestedSignal,
+        signalArgs: [request],
+        staticSummary: 'AWS DevOps Agent investigation slots (OPSLOOP_AGENT_MAX_CONCURRENT)',
+      });
+    },
+
+    /** The runs among these that are closed (completed, failed, terminated, timed out, continued as new) or gone. */
+    async closedRuns(runs: WorkflowRun[]): Promise<WorkflowRun[]> {
+      const closed = await Promise.all(
+        runs.map(async (run) => {
+          try {
+            const { status } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+            return status.name === 'RUNNING' ? undefined : run;
+          } catch (err) {
+            if (err instanceof WorkflowNotFoundError) return run;
+            throw err;
+          }
+        }),
+      );
+      return closed.filter((run): run is WorkflowRun => run !== undefined);
     },
 
     /** Undefined when OpsLoop has no investigation for the incident. */

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       ? { metrics: { prometheus: { bindAddress: cfg.OPSLOOP_WORKER_METRICS_ADDRESS }, globalTags: { service: 'opsloop-worker' } } }
       : undefined,
   });
-  const { worker, client, policy, close } = await wireWorker(cfg, { log: (fields, msg) => log.info(fields, msg) });
+  const { worker, client, policy, close } = await wireWorker(cfg, { log: (fields, msg) => log.info(fields, msg), warn: (fields, msg) => log.warn(fields, msg) });
   reloadPolicyOnSighup(policy, log);
   if (cfg.OPSLOOP_RECONCILE_INTERVAL_MS > 0) {
     const schedule = await ensureReconcileSchedule(client, cfg.TEMPORAL_TASK_QUEUE, cfg.OPSLOOP_RECONCILE_INTERVAL_MS);

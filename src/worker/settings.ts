@@ -8,6 +8,7 @@ export function investigationSettings(cfg: WorkerConfig): WorkerSettings {
     serviceNowUrl: cfg.SERVICENOW_INSTANCE_URL.replace(/\/+$/, ''),
     webUiNamespaceUrl: `${cfg.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${cfg.TEMPORAL_NAMESPACE}`,
     findingsTimeoutMs: cfg.OPSLOOP_FINDINGS_TIMEOUT_MS,
+    agentPollIntervalMs: cfg.OPSLOOP_AGENT_POLL_INTERVAL_MS,
     approvers: [],
     reminderIntervalMs: cfg.OPSLOOP_APPROVAL_REMINDER_MS,
     expiryMs: cfg.OPSLOOP_APPROVAL_EXPIRY_MS,

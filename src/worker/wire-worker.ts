@@ -5,9 +5,9 @@ import { NativeConnection, type Worker, type WorkflowBundle } from '@temporalio/
 import { createActivities } from '../activities';
 import type { AuditStore } from '../audit/audit-store';
 import { createAuditStore } from '../audit/create-audit-store';
-import { createDevOpsAgentInvestigator } from '../clients/agent/devops-agent';
-import { noInvestigator } from '../clients/agent/no-investigator';
+import { createInvestigator } from '../clients/agent/create-investigator';
 import { createServiceNowClient } from '../clients/servicenow/client';
+import { oncePerChannel } from '../clients/slack/channel-access';
 import { createSlackClient } from '../clients/slack/client';
 import { dataDir } from '../config/data-dir';
 import type { WorkerConfig } from '../config/env';
@@ -27,6 +27,8 @@ export interface WorkerOverrides {
   httpTimeoutMs?: number;
   /** Told when the worker had to create search attributes on the namespace. */
   log?: (fields: Record<string, unknown>, message: string) => void;
+  /** Told once per Slack channel that refuses the bot, with what to do (`/invite @OpsLoop`). */
+  warn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
 /** A worker built from configuration, with what it opened; `close()` after `worker.run()` has resolved. */
@@ -64,10 +66,13 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
         password: cfg.SERVICENOW_PASSWORD,
         timeoutMs: cfg.SERVICENOW_TIMEOUT_MS,
       }),
-      slack: createSlackClient({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL, timeoutMs: httpTimeoutMs }),
-      investigator: cfg.AGENT_WEBHOOK_URL
-        ? createDevOpsAgentInvestigator({ webhookUrl: cfg.AGENT_WEBHOOK_URL, secret: cfg.AGENT_WEBHOOK_SECRET ?? '', auth: cfg.AGENT_AUTH, timeoutMs: httpTimeoutMs })
-        : noInvestigator,
+      slack: createSlackClient({
+        token: cfg.SLACK_BOT_TOKEN,
+        apiUrl: cfg.SLACK_API_URL,
+        timeoutMs: httpTimeoutMs,
+        onChannelRefused: overrides.warn ? oncePerChannel(overrides.warn) : undefined,
+      }),
+      investigator: createInvestigator(cfg, httpTimeoutMs),
       settings: investigationSettings(cfg),
       policy,
       audit,
@@ -75,6 +80,8 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
       subscriptions: () => catalog.notifications,
       catalog: () => catalog,
       workflows: createOpsLoopWorkflows(client, cfg.TEMPORAL_TASK_QUEUE),
+      agentMaxConcurrent: cfg.OPSLOOP_AGENT_MAX_CONCURRENT,
+      incidentCondition: cfg.SERVICENOW_INCIDENT_CONDITION,
     });
     const worker = await createWorker({
       connection,

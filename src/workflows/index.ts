@@ -6,3 +6,4 @@ export { slackMention } from './slack-mention';
 export { openIncident } from './open-incident';
 export { channelNotifier } from './channel-notifier';
 export { runbookAction } from './runbook-action';
+export { agentSlots } from './agent-slots';

@@ -5,6 +5,17 @@
  * from before it can still be open (the namespace's retention).
  */
 export const PATCH = {
+  /** 1.1.0: investigations follow an AWS DevOps Agent task (create, wait for events or poll, read the journal). */
+  agentTaskApi: 'agent-task-api',
+  /** 1.1.0: the findings are written to the ticket as a work note when they arrive. */
+  findingsWorkNote: 'findings-work-note',
+  /** 1.1.0: findings with a mitigation plan (and no named action) are mapped through the catalog's `proposals:` by the checkProposal activity. */
+  mitigationProposals: 'mitigation-proposals',
+  /**
+   * 1.1.0: reconcileIncidents reads from the cursor the previous run returned, page by page under the Business Rule's
+   * condition, one activity per page; before, one read of the last N minutes and one delivery.
+   */
+  reconcileFromCursor: 'reconcile-from-cursor',
   /** Since 1.1.0: a priority changed while the investigation runs reads that priority's approval rule again (the stricter one applies). */
   approvalRuleFollowsPriority: 'approval-rule-follows-priority',
   /** Since 1.1.0: a Resolution asked from Slack tells the incident's running investigation the resolved incident (its own write is not sent back by a --skip-user Business Rule). */

@@ -57,6 +57,15 @@ export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
+/** Following an agent task reads the task and its journal (paginated): slower than a trigger, and throttled at times. */
+export const agentTask = proxyActivities<Pick<Activities, 'startAgentTask' | 'checkAgentTask'>>({
+  summary: 'AWS DevOps Agent API',
+  startToCloseTimeout: '1m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '10m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 const SETTINGS_OPTIONS = { summary: 'Worker settings and policy', startToCloseTimeout: '10s' } as const;
 const AUDIT_OPTIONS = {
   summary: 'Audit trail',
@@ -70,6 +79,26 @@ export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' 
   summary: 'Other OpsLoop workflows (Temporal client)',
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+/** One page of the reconcile read: a ServiceNow read, then up to a page of signalWithStarts. */
+export const reconcile = proxyActivities<Pick<Activities, 'deliverChangedIncidents'>>({
+  summary: 'Reconcile: ServiceNow read and deliveries',
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '15m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/**
+ * The agent-slot semaphore's calls to Temporal. Acquiring keeps trying for as long as an investigation would wait
+ * anyway: a storm must queue, not fail, and a request sent twice is still one request.
+ */
+export const slots = proxyActivities<Pick<Activities, 'acquireAgentSlot' | 'closedWorkflowRuns'>>({
+  summary: 'Agent slots (Temporal client)',
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import express from 'express';
 import type { InvestigationRequest } from '../../src/contracts/investigation';
+import { startFakeAgent, type FakeAgentOptions } from '../../src/sandbox/fake-agent';
 import { serve, type Served } from '../../src/sandbox/serve';
 
 /** Secrets of the agent tests: the webhook's HMAC secret, its API key, and what OpsLoop's callback route checks. */
@@ -43,3 +44,10 @@ export const headerOf = (headers: IncomingHttpHeaders, name: string): string | u
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
+
+/** The test Agent Space and the IAM user's keys the tests sign with. */
+export const TEST_SPACE = { agentSpaceId: 'space-test', associationId: 'assoc-servicenow', region: 'us-east-1' } as const;
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIATESTOPSLOOP00001', secretAccessKey: 'test-secret-access-key-0123456789abcdef' };
+
+/** A sandbox agent for tests: its data-plane API (and, when given, its generic webhook). */
+export const startTestAgent = (options: Partial<FakeAgentOptions> = {}) => startFakeAgent({ ...TEST_SPACE, credentials: TEST_CREDENTIALS, delayMs: 10, ...options });

@@ -45,3 +45,6 @@ export function openIncident(stack: Stack, fields: { short_description: string; 
 /** What the incident's investigation returned, once it closed. */
 export const incidentResult = (stack: Stack, number: string) =>
   stack.client.workflow.getHandle(incidentWorkflowId(number)).result() as Promise<{ incidentNumber: string; outcome: string; decidedBy?: string }>;
+
+/** The tasks the sandbox agent holds for an incident (its CreateBacklogTask reference names the incident). */
+export const agentTasksFor = (stack: Stack, number: string) => [...stack.agent.backlog.tasks.values()].filter((t) => t.reference?.referenceId === number);

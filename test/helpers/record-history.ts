@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -49,9 +49,11 @@ const CLOSE_TIMEOUT_MS = 15_000;
 
 /**
  * Saves the history of the run `workflowId` as `test/replay/histories/<name>.json` once the run has closed
- * (`npm run replay:record` drives the scenarios that call it).
+ * (`npm run replay:record` drives the scenarios that call it). A history already recorded is kept as it is: from 1.0.0
+ * on it stands for runs in flight (README "Versioning"), so only new scenarios add files. Resolves whether it wrote.
  */
-export async function recordHistory(client: Client, workflowId: string, name: string): Promise<void> {
+export async function recordHistory(client: Client, workflowId: string, name: string): Promise<'written' | 'kept'> {
+  if (existsSync(join(HISTORIES_DIR, `${name}.json`))) return 'kept';
   const handle = client.workflow.getHandle(workflowId);
   let timer: NodeJS.Timeout | undefined;
   const closed = await Promise.race([
@@ -69,4 +71,5 @@ export async function recordHistory(client: Client, workflowId: string, name: st
   const recorded: RecordedHistory = { workflowId, workflowType, history: historyToJson(history) };
   mkdirSync(HISTORIES_DIR, { recursive: true });
   writeFileSync(join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(recorded, null, 2)}\n`);
+  return 'written';
 }

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { createContext, runInContext } from 'node:vm';
+import { matchesQuery, parseEncodedQuery } from '../../src/sandbox/encoded-query';
 
 /**
  * Runs a generated Business Rule script (src/servicenow/business-rule.ts) in a node:vm context with small fakes of
@@ -79,6 +80,23 @@ function fakeGlobals(incident: IncidentStub, options: HarnessOptions, run: Busin
     getDisplayValue: (name: string): string => displayValues[name] ?? values[name] ?? '',
     operation: (): string => operation,
   };
+  // GlideFilter over `current`: a dot-walked `<reference>.name` reads the reference's display value (its name).
+  const read = (field: string): string | undefined => {
+    const [base = '', sub] = field.split('.');
+    if (sub === undefined) return values[base] ?? undefined;
+    return sub === 'name' ? displayValues[base] : undefined;
+  };
+  class GlideFilter {
+    private caseSensitive = true;
+    constructor(private readonly filter: string) {}
+    setCaseSensitive(caseSensitive: boolean): void {
+      this.caseSensitive = caseSensitive;
+    }
+    match(record: unknown, matchAll: boolean): boolean {
+      if (record !== current || !matchAll) throw new Error('the harness GlideFilter matches `current` with all conditions only');
+      return matchesQuery(parseEncodedQuery(this.filter), read, { caseSensitive: this.caseSensitive, emptyMatchesLess: true });
+    }
+  }
   const properties: Record<string, string | undefined> = { [options.secretProperty ?? 'opsloop.webhook_secret']: options.secret };
   const gs = {
     getProperty: (name: string, fallback?: string): string | null => properties[name] ?? fallback ?? null,
@@ -128,6 +146,7 @@ function fakeGlobals(incident: IncidentStub, options: HarnessOptions, run: Busin
         return options.nowMs;
       }
     },
+    GlideFilter,
     GlideStringUtil: { base64Encode: (text: string): string => Buffer.from(text, 'utf8').toString('base64') },
     GlideCertificateEncryption: class {
       generateMac(key: string, algorithm: string, data: string): string {

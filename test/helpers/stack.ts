@@ -9,7 +9,7 @@ import type { Catalog } from '../../src/runbook/catalog-schema';
 import type { BusinessRuleTarget } from '../../src/sandbox/business-rule-sender';
 import type { FakeAgent } from '../../src/sandbox/fake-agent';
 import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
-import type { FakeSlack } from '../../src/sandbox/fake-slack';
+import type { FakeChannelSpec, FakeSlack } from '../../src/sandbox/fake-slack';
 import { serve } from '../../src/sandbox/serve';
 import type { OpsLoopEnv } from '../../src/sandbox/sandbox-files';
 import { wireWorker } from '../../src/worker/wire-worker';
@@ -30,6 +30,8 @@ export interface Stack {
   businessRule: BusinessRuleTarget;
   /** The secret an agent signs its findings callbacks with. */
   agentCallbackSecret: string;
+  /** The key an EventBridge API destination presents to /webhooks/aws-devops-agent/events. */
+  agentEventsKey: string;
   /** The audit trail the API and the worker append to. */
   audit: AuditStore;
   /** The test's own Temporal client. */
@@ -44,10 +46,16 @@ export interface StackOptions {
   gateway?: (client: Client, taskQueue: string) => WorkflowGateway;
   /** How long the fake agent "investigates". */
   agentDelayMs?: number;
+  /** Whether the sandbox agent delivers its lifecycle events to the API (default true; off: OpsLoop polls). */
+  agentEvents?: boolean;
   policy?: Policy;
   catalog?: Catalog;
   /** Where the API's logs go (at info level); by default they are dropped. */
   logDestination?: { write(line: string): void };
+  /** Channels of the sandbox workspace besides the incident channel (where the bot is), e.g. where a test types commands. */
+  channels?: FakeChannelSpec[];
+  /** Told what the worker warns about (a Slack channel that refuses the bot); by default dropped. */
+  workerWarn?: (fields: Record<string, unknown>, message: string) => void;
 }
 
 /** What the in-process stack changes from the defaults, so that tests of reminders and timeouts run in seconds. */
@@ -75,7 +83,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     policy: options.policy,
     catalog: options.catalog,
     agentDelayMs: options.agentDelayMs,
+    agentEvents: options.agentEvents,
   });
+  for (const channel of options.channels ?? []) world.slack.channels.add(channel);
   const env = { ...worldEnv, ...IN_PROCESS_ENV, PORT: String(apiPort), ...options.env };
   const logger = options.logDestination ? createLogger({ level: 'info', destination: options.logDestination }) : createLogger({ level: 'silent' });
   const opened: (() => Promise<void>)[] = [world.stop];
@@ -87,7 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     opened.push(wiredApi.close);
     const api = await serve(wiredApi.app, apiPort);
     opened.push(api.close);
-    const wiredWorker = await wireWorker(loadWorkerConfig(env), { workflowBundle: workflowBundle(), shutdownGraceTime: '1s', httpTimeoutMs: HTTP_TIMEOUT_MS });
+    const wiredWorker = await wireWorker(loadWorkerConfig(env), { workflowBundle: workflowBundle(), shutdownGraceTime: '1s', httpTimeoutMs: HTTP_TIMEOUT_MS, warn: options.workerWarn });
     opened.push(wiredWorker.close);
     const connection = await Connection.connect({ address: temporalAddress() });
     opened.push(() => connection.close());
@@ -103,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       serviceNowWebhookSecret: world.secrets.SERVICENOW_WEBHOOK_SECRET,
       businessRule: world.businessRule,
       agentCallbackSecret: world.secrets.AGENT_CALLBACK_SECRET,
+      agentEventsKey: world.secrets.AWS_DEVOPS_AGENT_EVENTS_KEY,
       audit: wiredApi.audit,
       client,
       async close() {

@@ -18,6 +18,10 @@ export interface TestWorldOptions {
   catalog?: Catalog;
   /** How long the fake agent "investigates"; default 200 ms. */
   agentDelayMs?: number;
+  /** Whether the sandbox agent delivers lifecycle events to OpsLoop (default true). */
+  agentEvents?: boolean;
+  /** Investigations the sandbox Agent Space runs at once (default 3, AWS's quota). */
+  agentConcurrency?: number;
 }
 
 export interface TestWorld {
@@ -39,6 +43,8 @@ export async function startTestWorld(o: TestWorldOptions): Promise<TestWorld> {
     policy: o.policy ?? testPolicy(),
     catalog: o.catalog,
     agentDelayMs: o.agentDelayMs ?? 200,
+    agentEvents: o.agentEvents,
+    agentConcurrency: o.agentConcurrency,
     installBusinessRule: false,
   });
   const env = {

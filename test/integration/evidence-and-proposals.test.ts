@@ -57,7 +57,7 @@ describe('evidence-bound approvals and agent-proposed remediation', () => {
     stack = await startStack({ catalog: catalog() });
     const number = openIncident(stack, { short_description: 'Payments API 5xx error rate above 5%', cmdb_ci: 'payments-api' });
     const decision = await decisionMessage(stack, number);
-    expect(JSON.stringify(decision.blocks)).toContain('*Proposed:* `restart-service payments-api`');
+    expect(JSON.stringify(decision.blocks).replace(/\u200b/g, '')).toContain('*Proposed:* `restart-service payments-api`');
     expect(buttonsOf(decision).map((b) => b.action_id)).toEqual(['opsloop.decision.approve', 'opsloop.decision.reject', 'opsloop.decision.escalate', 'opsloop.preview']);
 
     const preview = buttonsOf(decision).find((b) => b.action_id === 'opsloop.preview')!;
@@ -100,7 +100,7 @@ describe('evidence-bound approvals and agent-proposed remediation', () => {
     stack = await startStack({ catalog: catalog(), env: { OPSLOOP_APPROVAL_EXPIRY_MS: '2000', OPSLOOP_APPROVAL_REMINDER_MS: '2000' } });
     const number = openIncident(stack, { short_description: 'Payments API 5xx errors at night', cmdb_ci: 'payments-api' });
     const decision = await decisionMessage(stack, number);
-    expect(JSON.stringify(decision.blocks)).toContain('*Proposed:* `restart-service payments-api`');
+    expect(JSON.stringify(decision.blocks).replace(/\u200b/g, '')).toContain('*Proposed:* `restart-service payments-api`');
     await expect(incidentResult(stack, number)).resolves.toMatchObject({ outcome: 'expired' });
     expect(actionRuns(stack, number)).toHaveLength(0);
     expect(decisionNotes(stack, number).filter((n) => n.includes('expired without a decision'))).toHaveLength(1);

@@ -3,7 +3,7 @@ import { createWorkflowGateway } from '../../src/api/workflow-gateway';
 import { webhookSignature } from '../../src/signing/webhook-signature';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import { businessRuleBody, sendBusinessRuleEvent } from '../../src/sandbox/business-rule-sender';
-import { buttonsOf, click, decisionMessage, incidentResult, openIncident, rootMessages, threadReplies } from '../helpers/incident-loop';
+import { agentTasksFor, buttonsOf, click, decisionMessage, incidentResult, openIncident, rootMessages, threadReplies } from '../helpers/incident-loop';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 import { expectNoWorkflowsIn } from '../helpers/temporal';
@@ -29,23 +29,26 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     expect(JSON.stringify(root!.blocks)).toContain(`${stack.servicenow.url}/nav_to.do?uri=incident.do?sys_id=`);
     expect(JSON.stringify(root!.blocks)).toContain(encodeURIComponent(incidentWorkflowId(number)));
 
-    // The agent got exactly one trigger, and it verified against AWS's documented HMAC scheme.
-    expect(stack.agent.triggers).toHaveLength(1);
-    expect(stack.agent.triggers[0]).toMatchObject({ verified: true, body: expect.objectContaining({ incidentId: number, priority: 'HIGH' }) });
-    // ServiceNow got a work note pointing at the thread.
-    expect(stack.servicenow.incident(number)!.work_notes[0]).toContain(`/archives/C0INCIDENTS/p${root!.ts.replace('.', '')}`);
+    // The agent got exactly one task, through SigV4-signed calls its endpoint verified, naming the incident.
+    const tasks = agentTasksFor(stack, number);
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0]).toMatchObject({ taskType: 'INVESTIGATION', priority: 'HIGH', reference: expect.objectContaining({ system: 'ServiceNow', referenceId: number }) });
+    expect(stack.agent.calls.filter((c) => c.status >= 400)).toEqual([]);
+    // ServiceNow got a work note pointing at the thread, and one with the findings.
+    const notes = stack.servicenow.incident(number)!.work_notes;
+    expect(notes.filter((n) => n.includes(`/archives/C0INCIDENTS/p${root!.ts.replace('.', '')}`))).toHaveLength(1);
+    expect(notes.filter((n) => n.includes('Connection pool saturation') && n.includes(`Agent task: ${tasks[0]!.taskId}`))).toHaveLength(1);
     // The findings are what the approver sees.
-    const findings = stack.agent.callbacks.find((c) => c.status === 202)!.body;
-    expect(JSON.stringify(decision.blocks)).toContain(findings.rootCause!.slice(0, 40));
+    expect(JSON.stringify(decision.blocks)).toContain('Connection pool saturation');
     expect(buttonsOf(decision).map((b) => b.action_id)).toEqual(['opsloop.decision.approve', 'opsloop.decision.reject', 'opsloop.decision.escalate']);
 
     const clicked = await click(stack, decision, 'approve', APPROVER);
     expect(clicked.status).toBe(200);
-    await expect(incidentResult(stack, number)).resolves.toEqual({ incidentNumber: number, outcome: 'resolved', decidedBy: APPROVER });
+    await expect(incidentResult(stack, number)).resolves.toEqual({ incidentNumber: number, outcome: 'resolved', decidedBy: APPROVER, sysModCount: expect.any(Number) });
 
     const incident = stack.servicenow.incident(number)!;
     expect(stack.servicenow.transitions.filter((t) => t.number === number)).toEqual([expect.objectContaining({ from: '2', to: '6' })]);
-    expect(incident.close_notes).toContain(findings.rootCause!.slice(0, 40));
+    expect(incident.close_notes).toContain('Connection pool saturation');
     expect(incident.close_notes).toContain(APPROVER);
     // The thread was updated in place, not spammed: one root, edited, now saying resolved; buttons gone.
     expect(rootMessages(stack, number)).toHaveLength(1);
@@ -104,7 +107,7 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     expect(String(lateReply.text)).toMatch(/Already decided|decision is closed/);
 
     expect(rootMessages(stack, number)).toHaveLength(1);
-    expect(stack.agent.triggers).toHaveLength(1);
+    expect(agentTasksFor(stack, number)).toHaveLength(1);
     expect(stack.servicenow.transitions.filter((t) => t.number === number)).toHaveLength(1);
     expect(stack.servicenow.requests.filter((r) => r.method === 'PATCH' && (r.body as { state?: string }).state === '6')).toHaveLength(1);
   });
@@ -143,13 +146,13 @@ describe('the incident loop: ServiceNow → agent → Slack → decision → res
     stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
     // The incident number is known before creation, so the agent can be told to stay silent for it.
     const expected = stack.servicenow.nextIncidentNumber();
-    stack.agent.silentFor.add(expected);
+    stack.agent.outcomes.set(expected, 'SILENT');
     const number = stack.servicenow.createIncident({ short_description: 'Mystery errors', state: '2' }).number;
     expect(number).toBe(expected);
     const decision = await decisionMessage(stack, number);
     expect(JSON.stringify(decision.blocks)).toContain('sent no findings');
     const [root] = rootMessages(stack, number);
-    expect(threadReplies(stack, root!).map((m) => m.text).join('\n')).toContain('No findings from the investigator in time');
+    expect(threadReplies(stack, root!).map((m) => m.text).join('\n')).toContain('No findings from the agent in time');
     await click(stack, decision, 'reject', APPROVER);
     await expect(incidentResult(stack, number)).resolves.toMatchObject({ outcome: 'rejected', decidedBy: APPROVER });
     expect(stack.servicenow.incident(number)!.state).toBe('2');

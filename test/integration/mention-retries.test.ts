@@ -34,7 +34,7 @@ describe('a mention command redelivered by Slack runs once', () => {
   const actionRuns = async () => (await stack.client.workflow.count(`TaskQueue = "${stack.taskQueue}" AND WorkflowType = "runbookAction"`)).count;
 
   it('starts one action for an event delivered, then retried, and one for an event whose retry races the first delivery', async () => {
-    stack = await startStack({ catalog });
+    stack = await startStack({ catalog, channels: [{ id: 'C0OPS', name: 'ops', botIsMember: true }] });
     const stamp = String(Date.now());
 
     expect((await deliver(`Ev${stamp}A`, 'run ping uat', '1700000100.000100')).status).toBe(200);

@@ -55,6 +55,8 @@ describe('npm start (the embedded default)', () => {
     expect(first.output).toContain('ServiceNow now shows INC0010001 state=6');
     expect(first.output).toContain(`Demo: RESOLVED. The run in the Temporal Web UI: http://localhost:${ports.TEMPORAL_UI_PORT}/namespaces/default/workflows/incident%2FINC0010001%2Fresolution`);
     expect(first.output).toMatch(/Demo: Slack thread opened in C0INCIDENTS/);
+    // The sandbox agent's plan ("Restart the `payments-api` service …") is mapped by the sandbox catalog's proposals:.
+    expect(first.output).toContain('Demo: the agent proposes the catalog action `restart-service payments-api`');
     expect(first.output).toMatch(/Demo: ServiceNow shows INC\d+ Resolved/);
     expect(first.output).toMatch(/Demo: incident loop COMPLETED\. The run in the Temporal Web UI: http:\/\/localhost:\d+\/namespaces\/default\/workflows\/incident%2FINC\d+/);
     expect(first.code).toBe(0);

@@ -18,6 +18,11 @@ describe('runbook actions from Slack', () => {
   let targets: Served;
   const automationCalls: { device: string; authorization?: string }[] = [];
   const notifyChannel = `C0NOTE${randomBytes(3).toString('hex').toUpperCase()}`;
+  /** Where the commands are typed and the notifications go; OpsLoop was invited to both. */
+  const channels = [
+    { id: 'C0OPS', name: 'ops', botIsMember: true },
+    { id: notifyChannel, name: 'ops-notifications', botIsMember: true },
+  ];
 
   beforeAll(async () => {
     const app = express();
@@ -86,7 +91,7 @@ describe('runbook actions from Slack', () => {
   const result = (id: string) => stack.client.workflow.getHandle(id).result() as Promise<{ status: string }>;
 
   it('lists what the caller may run, and pings a named environment: "UAT is healthy"', async () => {
-    stack = await startStack({ catalog: catalog() });
+    stack = await startStack({ catalog: catalog(), channels });
     const actions = await run('actions', 'U0VIEWERONLY');
     expect(actions).toContain('/ops run ping <target>');
     const reply = await run('run ping uat');
@@ -101,7 +106,7 @@ describe('runbook actions from Slack', () => {
   });
 
   it('refuses invalid parameters and unknown actions before anything runs', async () => {
-    stack = await startStack({ catalog: catalog() });
+    stack = await startStack({ catalog: catalog(), channels });
     expect(await run('run echo hi;rm 1')).toContain('word must match [a-z]+. Nothing was run.');
     expect(await run('run echo $(id) 1')).toContain('word must match');
     expect(await run('run echo hi 4')).toContain('times must be an integer from 1 to 3');
@@ -112,7 +117,7 @@ describe('runbook actions from Slack', () => {
   });
 
   it('runs a command with an argument vector and reports its output', async () => {
-    stack = await startStack({ catalog: catalog() });
+    stack = await startStack({ catalog: catalog(), channels });
     const id = actionId(await run('run echo ab times=3'));
     await expect(result(id)).resolves.toMatchObject({ status: 'succeeded' });
     expect(threadOf(id).map((m) => m.text).join('\n')).toContain('exited with code 0');
@@ -121,7 +126,7 @@ describe('runbook actions from Slack', () => {
 
   it('waits for approval and runs exactly once after it; never after a rejection', async () => {
     process.env.OPSLOOP_TEST_AUTOMATION_TOKEN = 'automation-token-value';
-    stack = await startStack({ catalog: catalog() });
+    stack = await startStack({ catalog: catalog(), channels });
     // Asked for by an approver, who may still not approve their own request.
     const approved = actionId(await run('run backup core-sw-01', APPROVER));
     const rejected = actionId(await run('run backup core-sw-02', APPROVER));
@@ -151,7 +156,7 @@ describe('runbook actions from Slack', () => {
   });
 
   it('kills a command that exceeds its timeout, reports it, and notifies the subscribed channel once', async () => {
-    stack = await startStack({ catalog: catalog() });
+    stack = await startStack({ catalog: catalog(), channels });
     const id = actionId(await run('run hang 60'));
     await expect(result(id)).resolves.toMatchObject({ status: 'failed' });
     expect(threadOf(id).map((m) => m.text).join('\n')).toContain('timed out after 2 s and was killed');
@@ -167,7 +172,7 @@ describe('runbook actions from Slack', () => {
   it('/ops cancel stops a running action', async () => {
     const longer = catalog();
     longer.actions.find((a) => a.name === 'hang')!.timeoutMs = 60_000;
-    stack = await startStack({ catalog: longer });
+    stack = await startStack({ catalog: longer, channels });
     const id = actionId(await run('run hang 120'));
     await eventually(async () => (await stack.client.workflow.getHandle(id).describe()).searchAttributes.OpsStage?.[0] === 'running');
     expect(await run(`cancel ${id.split('/').pop()}`)).toContain(`Cancelling \`${id}\``);

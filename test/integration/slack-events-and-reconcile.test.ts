@@ -120,8 +120,9 @@ describe('Slack Events API, /ops status, the reconcile schedule and the generate
 
   it('the reconcile workflow starts investigations whose webhook never arrived, and only once', async () => {
     stack = await startStack();
-    // No Business Rule installed: this incident's insert event was "lost".
-    const number = stack.servicenow.createIncident({ short_description: 'Missed by the Business Rule', state: '1', ...impactUrgencyFor('2') }).number;
+    // No Business Rule installed: this incident's insert event was "lost". Created two minutes ago: the read leaves the
+    // last minute to the next run.
+    const number = stack.servicenow.createIncident({ short_description: 'Missed by the Business Rule', state: '1', ...impactUrgencyFor('2') }, { at: Date.now() - 2 * 60_000 }).number;
     const run = () =>
       stack.client.workflow.execute('reconcileIncidents', { workflowId: `reconcile-test-${Date.now()}`, taskQueue: stack.taskQueue, args: [{ lookbackMinutes: 10 }] });
     const first = (await run()) as { seen: number; accepted: number };

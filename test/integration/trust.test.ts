@@ -158,7 +158,8 @@ describe('trust: policy, authorization at every entry point, approvals and the a
     });
     expect(good.status).toBe(200);
     await decisionMessage(stack, number);
-    expect(stack.servicenow.incident(number)).toMatchObject({ short_description: 'Search results empty for all users', priority: '2', cmdb_ci: 'search-api' });
+    // The CI is a reference: stored as the sys_id of the CMDB record named search-api.
+    expect(stack.servicenow.incident(number)).toMatchObject({ short_description: 'Search results empty for all users', priority: '2', display: expect.objectContaining({ cmdb_ci: 'search-api' }) });
     expect(rootMessages(stack, number)).toHaveLength(1);
     const jobs = await slash('jobs', 'U0OPERATOR');
     expect(jobs.text).toContain(`\`incident/${number}\``);

@@ -23,7 +23,7 @@ describe('who opened an incident may not approve it', () => {
   const people = (s: Stack) => {
     s.slack.users.set({ id: ALICE, name: 'alice', email: 'alice@example.com' });
     s.slack.users.set({ id: BOB, name: 'bob', email: 'bob@example.com' });
-    return { alice: s.servicenow.users.add({ user_name: 'alice', name: 'Alice Approver', email: 'alice@example.com' }), bob: s.servicenow.users.add({ user_name: 'bob', name: 'Bob Approver', email: 'bob@example.com' }) };
+    return { alice: s.servicenow.tables.addUser({ user_name: 'alice', name: 'Alice Approver', email: 'alice@example.com' }), bob: s.servicenow.tables.addUser({ user_name: 'bob', name: 'Bob Approver', email: 'bob@example.com' }) };
   };
   const openInServiceNow = (fields: { caller_id?: string; opened_by?: string }) => {
     stack.servicenow.installBusinessRule(stack.businessRule);
@@ -88,7 +88,7 @@ describe('who opened an incident may not approve it', () => {
     await click(stack, decision, 'approve', BOB);
     await expect(incidentResult(stack, number)).resolves.toMatchObject({ outcome: 'resolved', decidedBy: BOB });
     const incident = stack.servicenow.incident(number)!;
-    expect(incident.resolved_by).toBe(stack.servicenow.users.byUserName('opsloop.integration')!.sys_id);
+    expect(incident.resolved_by).toBe(stack.servicenow.tables.userByName('opsloop.integration')!.sys_id);
     expect(incident.work_notes.join('\n')).toContain(`resolved_by: the integration user opsloop.integration (no active ServiceNow user has the e-mail of Slack user ${BOB})`);
   });
 

@@ -1,3 +1,4 @@
+import type { FakeAgent } from '../../src/sandbox/fake-agent';
 import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
 import type { FakeSlack } from '../../src/sandbox/fake-slack';
 
@@ -31,6 +32,16 @@ export function checkFakes(slack: FakeSlack, servicenow: FakeServiceNow, touched
   for (const id of postIds) posted.set(id, (posted.get(id) ?? 0) + 1);
   for (const [id, count] of posted) if (count > 1) violations.push(`Slack message ${id} posted ${count} times`);
   return violations;
+}
+
+/** The agent was asked once per incident: never two tasks for one incident, whatever was retried or redelivered. */
+export function checkAgentTasks(agent: FakeAgent): string[] {
+  const perIncident = new Map<string, number>();
+  for (const task of agent.backlog.tasks.values()) {
+    const number = task.reference?.referenceId ?? '(no reference)';
+    perIncident.set(number, (perIncident.get(number) ?? 0) + 1);
+  }
+  return [...perIncident].filter(([, count]) => count > 1).map(([number, count]) => `${number}: ${count} agent tasks, expected at most 1`);
 }
 
 /** Checker item 5: no configured secret in anything the processes printed. Names the secret, never its value. */

@@ -35,10 +35,14 @@ describe('the reliability checker', () => {
     stack.slack.calls.push(root, root);
     const note = { channel: 'C0INCIDENTS', ts: '1.000001', thread_ts: '1.000000', text: 'a note', edits: 0, metadata: { event_type: 'opsloop_post', event_payload: { post_id: 'run-1/7' } } };
     stack.slack.messages.push(note, { ...note, ts: '1.000002' });
+    // Two agent tasks for one incident (two client tokens: a retry that forgot its token).
+    const task = { taskType: 'INVESTIGATION', title: 't', priority: 'LOW', reference: { system: 'ServiceNow', referenceId: never.number, referenceUrl: '', associationId: 'a' } } as const;
+    stack.agent.backlog.create({ ...task, clientToken: 'one' });
+    stack.agent.backlog.create({ ...task, clientToken: 'two' });
     const world = { ...worldOf(stack), output: ['[api] {"msg":"hello s3cr3t-value"}'], secrets: { SLACK_SIGNING_SECRET: 's3cr3t-value' } };
 
     const verdict = await check(doctored, world, { workflows: { [incidentWorkflowId(done.number)]: 'FAILED' }, settleMs: 0 });
-    expect(verdict.violations).toHaveLength(6);
+    expect(verdict.violations).toHaveLength(7);
     expect(verdict.violations).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^${incidentWorkflowId(done.number)} \\(.+\\): COMPLETED, expected FAILED$`)),
@@ -46,6 +50,7 @@ describe('the reliability checker', () => {
         expect.stringMatching(new RegExp(`^incident-event .*${never.number}.*: acknowledged 1 time\\(s\\) but not in any history$`)),
         `${never.number}: 2 Slack thread root(s), expected at most 1`,
         'Slack message run-1/7 posted 2 times',
+        `${never.number}: 2 agent tasks, expected at most 1`,
         'SLACK_SIGNING_SECRET appears in 1 log line(s), e.g. [api] {"msg":"hello <secret>"}',
       ]),
     );

@@ -108,7 +108,7 @@ describe('fault 11: hostile input at every endpoint (property-based)', () => {
     expect(ledger.entries.length).toBeGreaterThan(400);
     const verdict = await check(ledger, worldOf(stack), { noWorkflows: true, settleMs: 0 });
     expect(verdict.violations).toEqual([]);
-    expect(stack.api.running()).toBe(true);
+    expect(stack.api().running()).toBe(true);
     expect((await fetch(`${stack.apiUrl}/healthz`)).status).toBe(200);
   });
 });

@@ -37,6 +37,21 @@ describe('what an investigation shows and asks', () => {
     expect(sameRequest(base, decisionRequestOf(context({ incident: incident({ priority: '1' }) })))).toBe(false);
   });
 
+  it('shows the action a rule mapped from the mitigation plan first, with the rule and line, then the plan; or that nothing will run', () => {
+    const plan = { ...findings, mitigation: '1. Restart the `checkout-api` service.' };
+    const mapped = { ...checkedProposal('restart'), origin: { rule: 'restart-named', line: '1. Restart the `checkout-api` service.' } };
+    const evidence = evidenceOf(incident(), plan, mapped, 1);
+    expect(evidence).toContain('**Mitigation plan**\n\n1. Restart the `checkout-api` service.');
+    expect(evidence).toContain("**Proposed:** `restart` (will execute /bin/true restart (approval: one))\n_Mapped from the mitigation plan by the runbook's `restart-named` rule, from: “1. Restart the `checkout-api` service.”_");
+    expect(evidence.indexOf('**Proposed:**')).toBeLessThan(evidence.indexOf('**Mitigation plan**'));
+    expect(evidence.indexOf('**Mitigation plan**')).toBeLessThan(evidence.indexOf('**Findings**'));
+    expect(evidence).not.toContain('approving runs nothing');
+    const unmapped = evidenceOf(incident(), plan, undefined, 1);
+    expect(unmapped).toContain('**Mitigation plan**');
+    expect(unmapped).toContain('No `proposals:` rule of the runbook matches this plan: approving runs nothing');
+    expect(unmapped).not.toContain('*Proposed');
+  });
+
   it('says when there are no findings, and shows an invalid proposal as text only', () => {
     expect(evidenceOf(incident(), undefined, undefined, 120_000)).toContain('no findings within 2 min');
     expect(evidenceOf(incident(), findings, { valid: false, label: 'rm -rf', reason: 'not in the catalog' }, 1)).toContain('shown as text only; it cannot be run from here: not in the catalog');

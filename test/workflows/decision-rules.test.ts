@@ -98,7 +98,7 @@ describe('decision rules of an investigation', () => {
     const second = await pending(handle, 2);
     expect(second.workflowId).not.toBe(first.workflowId);
     expect(approvalRequests(harness)).toHaveLength(2);
-    expect(approvalRequests(harness)[1]!.request.evidence).toContain('*Incident:* P1');
+    expect(approvalRequests(harness)[1]!.request.evidence).toContain('**Incident:** P1');
     await decide(second.workflowId, APPROVER_A, 'reject');
     await expect(handle.result()).resolves.toMatchObject({ outcome: 'rejected', decidedBy: APPROVER_A });
   });

@@ -20,12 +20,23 @@ export interface WorkflowHarness {
   close(): Promise<void>;
 }
 
+/** Activities built for the harness's own client and task queue (the real Temporal-client activities, say), beside test-only ones. */
+export type ActivitiesFor = (harness: { client: Client; taskQueue: string }) => Record<string, (...args: never[]) => unknown>;
+
+export interface HarnessOptions {
+  /** A bundle with test workflows beside the real ones; the run's shared bundle otherwise. */
+  workflowBundle?: { code: string };
+}
+
 /** Starts a worker on a fresh task queue with the given activities; every call is recorded before it runs. */
-export async function startWorkflowHarness(activities: InlineActivities): Promise<WorkflowHarness> {
+export async function startWorkflowHarness(given: InlineActivities | ActivitiesFor, options: HarnessOptions = {}): Promise<WorkflowHarness> {
   quietRuntime();
   const address = temporalAddress();
   const taskQueue = `wf-${randomUUID()}`;
   const calls: ActivityCall[] = [];
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const activities = typeof given === 'function' ? given({ client, taskQueue }) : given;
   const recorded = Object.fromEntries(
     Object.entries(activities).map(([name, fn]) => [
       name,
@@ -40,12 +51,10 @@ export async function startWorkflowHarness(activities: InlineActivities): Promis
     connection: nativeConnection,
     taskQueue,
     activities: recorded,
-    workflowBundle: workflowBundle(),
+    workflowBundle: options.workflowBundle ?? workflowBundle(),
     shutdownGraceTime: '1s',
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
   return {
     client,
     taskQueue,

@@ -1,45 +1,15 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
-import { findingsSchema, type Findings } from '../../contracts/schemas/findings';
+import { findingsSchema } from '../../contracts/schemas/findings';
 import { readJsonBody } from '../middleware/json-body';
 import { UnknownIncidentError, type WorkflowGateway } from '../workflow-gateway';
 
 /**
- * An AWS DevOps Agent lifecycle event forwarded by an EventBridge rule. The event carries the agent's task id, not
- * our incident, so the rule's input transformer must add `incidentNumber` (see README); the summary is fetched
- * separately by whoever forwards it and put in `summary`.
+ * POST /webhooks/agent: findings from an investigator that calls back (not the AWS DevOps Agent, which has no callback:
+ * its results are read from its API) reach the incident's workflow as a signal.
  */
-const eventBridgeSchema = z.object({
-  source: z.literal('aws.aidevops'),
-  'detail-type': z.string(),
-  incidentNumber: z.string().regex(/^INC\d{7,10}$/),
-  summary: z.string().max(40_000).default(''),
-  detail: z.object({ metadata: z.object({ task_id: z.string().optional() }).loose().optional() }).loose().optional(),
-});
-
-const STATUS_BY_DETAIL_TYPE: Record<string, Findings['status']> = {
-  'Investigation Completed': 'completed',
-  'Investigation Failed': 'failed',
-  'Investigation Timed Out': 'timed-out',
-  'Investigation Cancelled': 'cancelled',
-};
-
-const callbackSchema = z.union([
-  eventBridgeSchema.transform(
-    (e): Findings => ({
-      incidentNumber: e.incidentNumber,
-      status: STATUS_BY_DETAIL_TYPE[e['detail-type']] ?? 'completed',
-      summary: e.summary,
-      source: 'aws-devops-agent',
-    }),
-  ),
-  findingsSchema,
-]);
-
-/** POST /webhooks/agent: findings from the investigator reach the incident's workflow as a signal. */
 export function agentWebhookRoute(gateway: WorkflowGateway) {
   return async (req: Request, res: Response): Promise<void> => {
-    const findings = readJsonBody(req, res.locals.rawBody as Buffer, callbackSchema);
+    const findings = readJsonBody(req, res.locals.rawBody as Buffer, findingsSchema);
     try {
       res.status(202).json(await gateway.deliverFindings(findings));
     } catch (err) {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { InvestigationRequest } from '../../contracts/investigation';
 import { fetchJson, type FetchFn } from '../http';
-import { toGenericWebhookPayload, type Investigator } from './investigator';
+import { toGenericWebhookPayload, type CallbackInvestigator } from './investigator';
 
 export interface DevOpsAgentInvestigatorConfig {
   /** The Agent Space's generic webhook URL, https://event-ai.{region}.api.aws/webhook/generic/{webhookId}. */
@@ -42,7 +42,7 @@ function assertUsable(cfg: DevOpsAgentInvestigatorConfig): void {
 }
 
 /** Triggers AWS DevOps Agent investigations through an Agent Space generic webhook; any 2xx means "queued". */
-export function createDevOpsAgentInvestigator(cfg: DevOpsAgentInvestigatorConfig): Investigator {
+export function createDevOpsAgentInvestigator(cfg: DevOpsAgentInvestigatorConfig): CallbackInvestigator {
   assertUsable(cfg);
   const doFetch = cfg.fetch ?? fetch;
   const now = cfg.now ?? (() => new Date());
@@ -53,7 +53,8 @@ export function createDevOpsAgentInvestigator(cfg: DevOpsAgentInvestigatorConfig
       : { 'x-amzn-event-timestamp': timestamp, Authorization: `Bearer ${cfg.secret}` };
 
   return {
-    name: 'aws-devops-agent',
+    name: 'aws-devops-agent-webhook',
+    mode: 'callback',
     async requestInvestigation(request: InvestigationRequest): Promise<void> {
       // A fresh timestamp per call: the agent rejects stale signatures and deduplicates repeated payloads.
       const at = now();

@@ -1,11 +1,25 @@
+import type { AgentTaskProgress, AgentTaskRef } from '../../contracts/agent-task';
 import type { InvestigationRequest } from '../../contracts/investigation';
 
-/** Something that investigates an incident and later reports findings back to OpsLoop's callback. */
-export interface Investigator {
+/** An investigator that is triggered once and later posts its findings to OpsLoop's callback (`POST /webhooks/agent`). */
+export interface CallbackInvestigator {
   readonly name: string;
+  readonly mode: 'callback';
   /** Resolves once the agent accepted the trigger; throws HttpError, NetworkError or TimeoutError otherwise. */
   requestInvestigation(request: InvestigationRequest): Promise<void>;
 }
+
+/** An investigator with a task API: OpsLoop creates a task and follows it until it has results. */
+export interface TaskInvestigator {
+  readonly name: string;
+  readonly mode: 'task';
+  /** Creates the task; the same `clientToken` returns the same task instead of a second one. */
+  startTask(request: InvestigationRequest, clientToken: string): Promise<AgentTaskRef>;
+  /** The task's status now, with its findings once it completed. */
+  checkTask(taskId: string, incidentNumber: string): Promise<AgentTaskProgress>;
+}
+
+export type Investigator = CallbackInvestigator | TaskInvestigator;
 
 export type DevOpsAgentPriority = 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW' | 'MINIMAL';
 

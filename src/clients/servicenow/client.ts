@@ -4,7 +4,18 @@ import { HttpError, IncidentNotFoundError, UnexpectedResponseError } from '../er
 import { fetchJson, type FetchFn } from '../http';
 import type { IncidentSnapshot } from '../../contracts/investigation';
 import { impactUrgencyFor, parsePriority } from '../../servicenow/priority';
-import { INCIDENT_FIELDS, SNAPSHOT_FIELDS, incidentListResponseSchema, incidentResponseSchema, snapshotListResponseSchema } from './schemas';
+import type { ReconcileCursor } from '../../contracts/reconcile';
+import { changedAfterQuery } from './changed-after-query';
+import {
+  DISPLAY_VALUES,
+  INCIDENT_FIELDS,
+  SNAPSHOT_FIELDS,
+  incidentListResponseSchema,
+  incidentResponseSchema,
+  snapshotListResponseSchema,
+  sysIdListResponseSchema,
+  workNotesResponseSchema,
+} from './schemas';
 
 export interface ServiceNowClientConfig {
   instanceUrl: string;
@@ -42,6 +53,11 @@ const peopleSchema = z.object({ result: z.object({ caller_id: z.string().default
 
 export type ServiceNowClient = ReturnType<typeof createServiceNowClient>;
 
+/** Every read asks for values and display values, without reference links (see schemas.ts). */
+const READ = { sysparm_display_value: DISPLAY_VALUES, sysparm_exclude_reference_link: 'true' } as const;
+/** Encoded-query values cannot carry these: `^` separates conditions and `=` would end a field name early. */
+const QUERYABLE = /^[^^=\r\n]{1,100}$/;
+
 /** A Table API client for the incident table: reads by number, writes by sys_id. */
 export function createServiceNowClient(cfg: ServiceNowClientConfig) {
   const base = cfg.instanceUrl.replace(/\/+$/, '');
@@ -64,28 +80,16 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
   };
 
   const listSnapshots = async (target: string, sysparmQuery: string, limit: number): Promise<IncidentSnapshot[]> => {
-    const query = new URLSearchParams({
-      sysparm_query: sysparmQuery,
-      sysparm_fields: SNAPSHOT_FIELDS,
-      sysparm_display_value: 'false',
-      sysparm_exclude_reference_link: 'true',
-      sysparm_limit: String(limit),
-    });
-    const body = parse(target, snapshotListResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`));
-    return body.result.map((r) => ({
-      sysId: r.sys_id,
-      number: r.number,
-      shortDescription: r.short_description,
-      description: r.description,
-      priority: r.priority,
-      urgency: r.urgency,
-      impact: r.impact,
-      state: r.state,
-      assignmentGroup: r.assignment_group,
-      cmdbCi: r.cmdb_ci,
-      sysUpdatedOn: r.sys_updated_on,
-      sysModCount: r.sys_mod_count,
-    }));
+    const query = new URLSearchParams({ ...READ, sysparm_query: sysparmQuery, sysparm_fields: SNAPSHOT_FIELDS, sysparm_limit: String(limit) });
+    return parse(target, snapshotListResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`)).result;
+  };
+
+  /** The sys_id of the configuration item with this name, or undefined when the CMDB has none (or the name cannot be queried). */
+  const findConfigurationItem = async (name: string): Promise<string | undefined> => {
+    if (!QUERYABLE.test(name)) return undefined;
+    const target = 'ServiceNow GET cmdb_ci by name';
+    const query = new URLSearchParams({ ...READ, sysparm_query: `name=${name}`, sysparm_fields: 'sys_id', sysparm_limit: '1' });
+    return parse(target, sysIdListResponseSchema, await request(target, `/api/now/table/cmdb_ci?${query.toString()}`)).result[0]?.sys_id || undefined;
   };
 
   return {
@@ -128,21 +132,16 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
     /** Throws IncidentNotFoundError when no incident has this number. */
     async getIncidentByNumber(number: string): Promise<Incident> {
       const target = `ServiceNow GET incident ${number}`;
-      const query = new URLSearchParams({
-        sysparm_query: `number=${number}`,
-        sysparm_fields: INCIDENT_FIELDS,
-        sysparm_exclude_reference_link: 'true',
-        sysparm_limit: '1',
-      });
+      const query = new URLSearchParams({ ...READ, sysparm_query: `number=${number}`, sysparm_fields: INCIDENT_FIELDS, sysparm_limit: '1' });
       const body = parse(target, incidentListResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`));
       const incident = body.result[0];
-      if (!incident) throw new IncidentNotFoundError(number);
+      if (!incident || incident.number !== number) throw new IncidentNotFoundError(number);
       return incident;
     },
 
     async getIncident(sysId: string): Promise<Incident> {
       const target = `ServiceNow GET incident/${sysId}`;
-      const query = new URLSearchParams({ sysparm_fields: INCIDENT_FIELDS, sysparm_exclude_reference_link: 'true' });
+      const query = new URLSearchParams({ ...READ, sysparm_fields: INCIDENT_FIELDS });
       const path = `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`;
       return parse(target, incidentResponseSchema, await request(target, path)).result;
     },
@@ -152,6 +151,15 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
       return listSnapshots('ServiceNow GET incidents updated recently', `sys_updated_on>=${since.toISOString().replace('T', ' ').slice(0, 19)}^ORDERBYsys_updated_on`, limit);
     },
 
+    /**
+     * One page of the incidents changed after `after` and before `before` that match `condition`, oldest first (ties
+     * by sys_id): the reconcile schedule's read. An instance may return fewer rows than `limit` (it caps sysparm_limit),
+     * so only an empty page means there is nothing more.
+     */
+    async listChangedAfter(page: { after: ReconcileCursor; before: string; condition?: string; limit: number }): Promise<IncidentSnapshot[]> {
+      return listSnapshots('ServiceNow GET incidents changed since the last reconcile', changedAfterQuery(page), page.limit);
+    },
+
     /** Throws IncidentNotFoundError when no incident has this number. */
     async getSnapshotByNumber(number: string): Promise<IncidentSnapshot> {
       const [snapshot] = await listSnapshots(`ServiceNow GET incident ${number}`, `number=${number}`, 1);
@@ -159,29 +167,32 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
       return snapshot;
     },
 
-    /** Creates an incident with the impact and urgency that give the chosen priority (ServiceNow computes priority). */
-    async createIncident({ priority, ...fields }: { short_description: string; description: string; priority: string; cmdb_ci: string }): Promise<IncidentSnapshot> {
+    /**
+     * Creates an incident with the impact and urgency that give the chosen priority (ServiceNow computes priority).
+     * The configuration item is a reference: OpsLoop stores the sys_id of the CI with that name, and when the CMDB has
+     * none it leaves the field empty and says so in the description rather than storing a dangling reference.
+     */
+    async createIncident({ priority, cmdb_ci, ...fields }: { short_description: string; description: string; priority: string; cmdb_ci: string }): Promise<IncidentSnapshot> {
       const target = 'ServiceNow POST incident';
-      const created = parse(
-        target,
-        incidentResponseSchema,
-        await request(target, `/api/now/table/incident?sysparm_fields=${INCIDENT_FIELDS}`, 'POST', { ...fields, ...impactUrgencyFor(parsePriority(priority)) }),
-      ).result;
+      const ci = cmdb_ci.trim() ? await findConfigurationItem(cmdb_ci.trim()) : undefined;
+      const unknownCi = cmdb_ci.trim() && !ci ? `\n\nConfiguration item given in Slack, not found in the CMDB: ${cmdb_ci.trim()}` : '';
+      const body = { ...fields, description: `${fields.description}${unknownCi}`.trim(), ...(ci ? { cmdb_ci: ci } : {}), ...impactUrgencyFor(parsePriority(priority)) };
+      const query = new URLSearchParams({ ...READ, sysparm_fields: INCIDENT_FIELDS });
+      const created = parse(target, incidentResponseSchema, await request(target, `/api/now/table/incident?${query.toString()}`, 'POST', body)).result;
       return this.getSnapshotByNumber(created.number);
     },
 
     /** The work notes journal as one text (ServiceNow returns journals only with display values). */
     async getWorkNotes(sysId: string): Promise<string> {
       const target = `ServiceNow GET incident/${sysId} work notes`;
-      const query = new URLSearchParams({ sysparm_fields: 'work_notes', sysparm_display_value: 'true' });
+      const query = new URLSearchParams({ ...READ, sysparm_fields: 'work_notes' });
       const body = await request(target, `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`);
-      const notes = (body as { result?: { work_notes?: unknown } } | undefined)?.result?.work_notes;
-      return typeof notes === 'string' ? notes : '';
+      return parse(target, workNotesResponseSchema, body).result.work_notes;
     },
 
     async updateIncident(sysId: string, changes: IncidentChanges): Promise<Incident> {
       const target = `ServiceNow PATCH incident/${sysId}`;
-      const query = new URLSearchParams({ sysparm_fields: INCIDENT_FIELDS, sysparm_exclude_reference_link: 'true' });
+      const query = new URLSearchParams({ ...READ, sysparm_fields: INCIDENT_FIELDS });
       const path = `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`;
       return parse(target, incidentResponseSchema, await request(target, path, 'PATCH', changes)).result;
     },

@@ -2,24 +2,24 @@ import type { KnownBlock } from '@slack/web-api';
 import { DECISION_ACTION_PREFIX, PREVIEW_ACTION, type ApprovalOutcome, type ApprovalRequest, type DecisionChoice } from '../../contracts/decision';
 import type { IncidentView } from '../../contracts/investigation';
 import type { SlackMessage } from './client';
+import { SLACK_LIMITS } from './limits';
+import { cutMrkdwn, escapeMrkdwn, fullTextPointer, renderMarkdown } from './mrkdwn';
 
 export type { IncidentView };
 
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: cutMrkdwn(text, SLACK_LIMITS.sectionText) } });
+
 /**
- * Escapes text from outside OpsLoop (ticket fields, findings) for Slack mrkdwn: `<!channel>` must not ping a channel
- * and `<https://evil|Open>` must not disguise a link (https://api.slack.com/reference/surfaces/formatting#escaping).
+ * Section blocks the evidence takes at most: three full sections and the rest of the message stay below the combined
+ * size Slack rejects in practice (SLACK_LIMITS.messageBlocksText); longer evidence is cut with a pointer to the full text.
  */
-export const escapeMrkdwn = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const EVIDENCE_SECTIONS = Math.floor((SLACK_LIMITS.messageBlocksText - SLACK_LIMITS.sectionText) / SLACK_LIMITS.sectionText);
 
-/** The agent writes Markdown; Slack's mrkdwn knows *bold* but not **bold** or # headings. */
-export const markdownToMrkdwn = (text: string): string =>
-  escapeMrkdwn(text)
-    .replace(/^#{1,6}\s+(.+)$/gm, '*$1*')
-    .replace(/\*\*(.+?)\*\*/g, '*$1*');
-
-/** Slack rejects section text over 3,000 characters (and combined blocks well below 40k). */
-const SECTION_LIMIT = 2900;
-const clip = (text: string, limit = SECTION_LIMIT) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text);
+/** The evidence (Markdown) as consecutive section blocks. */
+function evidenceBlocks(req: ApprovalRequest): KnownBlock[] {
+  const pieces = renderMarkdown(req.evidence, { maxChars: SLACK_LIMITS.sectionText, maxPieces: EVIDENCE_SECTIONS, tail: fullTextPointer(req.evidenceUrl) });
+  return (pieces.length ? pieces : ['_No findings._']).map(section);
+}
 
 const STAGE_LABEL: Record<string, string> = {
   investigating: ':mag: Investigating',
@@ -35,18 +35,18 @@ const STAGE_LABEL: Record<string, string> = {
 export function incidentRootMessage(v: IncidentView): SlackMessage {
   const stage = STAGE_LABEL[v.stage] ?? v.stage;
   const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`:rotating_light: *${v.number}* · P${v.priority} · ${escapeMrkdwn(v.shortDescription)}`) } },
+    section(`:rotating_light: *${v.number}* · P${v.priority} · ${escapeMrkdwn(v.shortDescription)}`),
     {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Stage*\n${stage}` },
         { type: 'mrkdwn', text: `*Priority*\nP${v.priority}` },
-        { type: 'mrkdwn', text: `*Assignment group*\n${escapeMrkdwn(v.assignmentGroup) || '—'}` },
-        { type: 'mrkdwn', text: `*Configuration item*\n${escapeMrkdwn(v.cmdbCi) || '—'}` },
+        { type: 'mrkdwn', text: cutMrkdwn(`*Assignment group*\n${escapeMrkdwn(v.assignmentGroup) || '—'}`, SLACK_LIMITS.fieldText) },
+        { type: 'mrkdwn', text: cutMrkdwn(`*Configuration item*\n${escapeMrkdwn(v.cmdbCi) || '—'}`, SLACK_LIMITS.fieldText) },
       ],
     },
   ];
-  if (v.detail) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(v.detail) } });
+  if (v.detail) blocks.push(section(v.detail));
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `<${v.incidentUrl}|Open in ServiceNow> · <${v.runUrl}|Run in Temporal>` }] });
   return { text: `${v.number} · P${v.priority} · ${escapeMrkdwn(v.shortDescription)} — ${stage}`, blocks };
 }
@@ -72,10 +72,7 @@ const OUTCOME_TEXT = (o: ApprovalOutcome): string => {
 
 /** The decision request in the thread: evidence and buttons, or (once decided) the outcome without buttons. */
 export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string, outcome?: ApprovalOutcome, approvedBy: string[] = []): SlackMessage {
-  const blocks: KnownBlock[] = [
-    { type: 'section', text: { type: 'mrkdwn', text: clip(`*${req.question}*`) } },
-    { type: 'section', text: { type: 'mrkdwn', text: clip(markdownToMrkdwn(req.evidence) || '_No findings._') } },
-  ];
+  const blocks: KnownBlock[] = [section(`*${req.question}*`), ...evidenceBlocks(req)];
   if (outcome) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: OUTCOME_TEXT(outcome) }] });
   } else {
@@ -98,7 +95,8 @@ export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string
     const needed = req.requiredApprovals;
     const progress = needed > 1 ? ` · ${approvedBy.length} of ${needed} approvals${approvedBy.length ? `: ${approvedBy.map((u) => `<@${u}>`).join(', ')}` : ''}` : '';
     const hash = req.evidenceHash ? ` · evidence ${req.evidenceHash.slice(0, 12)}` : '';
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Approvers: ${who.join(', ') || (req.approvers.includes('*') ? 'anyone' : 'nobody is configured')}${progress}${hash}` }] });
+    const approvers = `Approvers: ${who.join(', ') || (req.approvers.includes('*') ? 'anyone' : 'nobody is configured')}${progress}${hash}`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(approvers, SLACK_LIMITS.textObject) }] });
   }
   return { text: outcome ? `${req.question} — ${OUTCOME_TEXT(outcome)}` : req.question, blocks };
 }

@@ -1,12 +1,16 @@
 import { ErrorCode, LogLevel, WebClient, type Block, type KnownBlock } from '@slack/web-api';
 import { HttpError, NetworkError, SlackApiError, TimeoutError } from '../errors';
 import { fetchJson, type FetchFn } from '../http';
+import { CHANNEL_ACCESS_CODES, channelAccessHint } from './channel-access';
+import { withinLimits } from './limits';
 
 export interface SlackClientConfig {
   token: string;
   apiUrl: string;
   timeoutMs?: number;
   fetch?: FetchFn;
+  /** Told when Slack refuses a channel to the bot (`not_in_channel`, `channel_not_found`), e.g. to log what to do. */
+  onChannelRefused?: (channel: string, code: string) => void;
 }
 
 export interface SlackMessage {
@@ -21,14 +25,16 @@ export interface ResponseUrlMessage extends SlackMessage {
 
 export type SlackClient = ReturnType<typeof createSlackClient>;
 
-/** Turns @slack/web-api's errors into ours, keeping the Retry-After Slack sent. */
-function translate(target: string, err: unknown): Error {
+/** Turns @slack/web-api's errors into ours, keeping the Retry-After Slack sent and saying what to do about a refused channel. */
+function translate(target: string, err: unknown, channel?: string): Error {
   const e = err as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; message?: string };
   switch (e.code) {
     case ErrorCode.RateLimitedError:
       return new SlackApiError(target, 'rate_limited', (e.retryAfter ?? 1) * 1000);
-    case ErrorCode.PlatformError:
-      return new SlackApiError(target, e.data?.error ?? 'unknown_error');
+    case ErrorCode.PlatformError: {
+      const code = e.data?.error ?? 'unknown_error';
+      return new SlackApiError(target, code, undefined, channel && CHANNEL_ACCESS_CODES.has(code) ? channelAccessHint(channel, code) : undefined);
+    }
     case ErrorCode.HTTPError:
       return new HttpError(target, e.statusCode ?? 500, 'Slack answered with an HTTP error');
     case ErrorCode.RequestError:
@@ -52,11 +58,13 @@ export function createSlackClient(cfg: SlackClientConfig) {
     timeout: cfg.timeoutMs ?? 10_000,
     logLevel: LogLevel.ERROR,
   });
-  const call = async <T>(target: string, fn: () => Promise<T>): Promise<T> => {
+  const call = async <T>(target: string, fn: () => Promise<T>, channel?: string): Promise<T> => {
     try {
       return await fn();
     } catch (err) {
-      throw translate(target, err);
+      const translated = translate(target, err, channel);
+      if (channel && translated instanceof SlackApiError && CHANNEL_ACCESS_CODES.has(translated.code)) cfg.onChannelRefused?.(channel, translated.code);
+      throw translated;
     }
   };
 
@@ -65,9 +73,8 @@ export function createSlackClient(cfg: SlackClientConfig) {
       channel: string,
       message: SlackMessage & { threadTs?: string; metadata?: { event_type: string; event_payload: Record<string, string> } },
     ): Promise<{ channel: string; ts: string }> {
-      const res = await call('Slack chat.postMessage', () =>
-        web.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: message.threadTs, metadata: message.metadata }),
-      );
+      const { text, blocks } = withinLimits(message);
+      const res = await call('Slack chat.postMessage', () => web.chat.postMessage({ channel, text, blocks, thread_ts: message.threadTs, metadata: message.metadata }), channel);
       return { channel: res.channel ?? channel, ts: res.ts ?? '' };
     },
 
@@ -77,19 +84,20 @@ export function createSlackClient(cfg: SlackClientConfig) {
      */
     async findByMetadata(channel: string, eventType: string, key: string, value: string, threadTs?: string): Promise<{ channel: string; ts: string } | undefined> {
       const res = threadTs
-        ? await call('Slack conversations.replies', () => web.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true }))
-        : await call('Slack conversations.history', () => web.conversations.history({ channel, limit: 100, include_all_metadata: true }));
+        ? await call('Slack conversations.replies', () => web.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true }), channel)
+        : await call('Slack conversations.history', () => web.conversations.history({ channel, limit: 100, include_all_metadata: true }), channel);
       const found = (res.messages ?? []).find((m) => m.metadata?.event_type === eventType && (m.metadata.event_payload as Record<string, unknown> | undefined)?.[key] === value);
       return found?.ts ? { channel, ts: found.ts } : undefined;
     },
 
     async updateMessage(channel: string, ts: string, message: SlackMessage): Promise<void> {
-      await call('Slack chat.update', () => web.chat.update({ channel, ts, text: message.text, blocks: message.blocks }));
+      const { text, blocks } = withinLimits(message);
+      await call('Slack chat.update', () => web.chat.update({ channel, ts, text, blocks }), channel);
     },
 
     /** A link to a message; for the work note that points ServiceNow users at the thread. */
     async permalink(channel: string, ts: string): Promise<string> {
-      const res = await call('Slack chat.getPermalink', () => web.chat.getPermalink({ channel, message_ts: ts }));
+      const res = await call('Slack chat.getPermalink', () => web.chat.getPermalink({ channel, message_ts: ts }), channel);
       return res.permalink ?? '';
     },
 
@@ -123,7 +131,7 @@ export function createSlackClient(cfg: SlackClientConfig) {
         target: 'Slack response_url',
         url: responseUrl,
         method: 'POST',
-        body: message,
+        body: withinLimits(message),
         timeoutMs: cfg.timeoutMs ?? 10_000,
         fetch: cfg.fetch,
       });

@@ -7,6 +7,8 @@ export const findingsSchema = z.object({
   status: z.enum(['completed', 'failed', 'timed-out', 'cancelled']).default('completed'),
   /** Markdown summary (the DevOps Agent's `investigation_summary_md`). */
   summary: z.string().max(40_000).default(''),
+  /** Markdown mitigation plan (the DevOps Agent's `mitigation_summary_md`), when the agent wrote one. */
+  mitigation: z.string().max(40_000).optional(),
   rootCause: z.string().max(10_000).optional(),
   recommendation: z.string().max(10_000).optional(),
   /** Which investigator produced it, e.g. "aws-devops-agent" or "sandbox-agent". */

@@ -60,8 +60,13 @@ export function createActions(d: ActionDeps) {
     /** Through the fake ServiceNow, so its Business Rule posts the same signed webhook a real one would. */
     openIncident(input: z.infer<typeof newIncidentSchema>) {
       const { priority, ...fields } = input;
-      const incident = d.servicenow.createIncident({ ...fields, ...impactUrgencyFor(priority), state: '1' });
-      return { number: incident.number };
+      try {
+        const incident = d.servicenow.createIncident({ ...fields, ...impactUrgencyFor(priority), state: '1' });
+        return { number: incident.number };
+      } catch (err) {
+        // As ServiceNow's form refuses a reference field naming no record ("Invalid reference").
+        throw new ConsoleRequestError(400, (err as Error).message);
+      }
     },
 
     /** A block_actions interaction, signed as Slack signs it, for a button that is on the message right now. */

@@ -69,8 +69,8 @@ export function snapshot(s: SnapshotSources): ConsoleState {
       state: i.state,
       stateLabel: incidentStateLabel(i.state),
       shortDescription: i.short_description,
-      assignmentGroup: i.assignment_group,
-      cmdbCi: i.cmdb_ci,
+      assignmentGroup: i.display.assignment_group,
+      cmdbCi: i.display.cmdb_ci,
       runUrl: `${s.namespaceUrl}/workflows/${encodeURIComponent(incidentWorkflowId(i.number))}`,
     }))
     .reverse();

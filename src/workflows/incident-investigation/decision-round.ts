@@ -3,14 +3,14 @@ import type { ApprovalOutcome, ApprovalRequest } from '../../contracts/decision'
 import { incidentStateLabel } from '../../contracts/incident-state';
 import { supersedeApprovalSignal, withdrawApprovalSignal } from '../../contracts/messages';
 import type { CheckedProposal } from '../../contracts/runbook';
-import type { Findings } from '../../contracts/schemas/findings';
 import { IncidentNumber, OpsStage } from '../../contracts/search-attributes';
 import { approvalWorkflowId } from '../../contracts/workflow-ids';
 import { humanApproval } from '../human-approval';
-import { runbook, slack } from '../proxies';
+import { slack } from '../proxies';
 import { decisionRequestOf, sameRequest } from './evidence';
 import { readOpeners } from './openers';
-import { reasonOf } from './thread';
+import { proposalChecker } from './proposal-checker';
+import { reasonOf } from './reason-of';
 import type { InvestigationState } from './state';
 
 /** Escalation asks again with the same approvers; this bounds how often. */
@@ -21,23 +21,6 @@ export type Decision =
   | { outcome: 'rejected'; by: string }
   | { outcome: 'expired' | 'withdrawn' }
   | { outcome: 'failed'; reason: string };
-
-/** The proposal of the current findings, checked against the catalog by the worker once per findings received. */
-function proposalChecker(state: InvestigationState) {
-  let checkedFor: Findings | undefined | null = null;
-  let proposal: CheckedProposal | undefined;
-  return {
-    stale: () => checkedFor !== state.findings,
-    async current(): Promise<CheckedProposal | undefined> {
-      while (checkedFor !== state.findings) {
-        const findings = state.findings;
-        proposal = findings?.proposedAction ? await runbook.checkProposal(findings.proposedAction) : undefined;
-        checkedFor = findings;
-      }
-      return proposal;
-    },
-  };
-}
 
 type Pending = { outcome?: ApprovalOutcome; error?: unknown };
 
@@ -57,7 +40,7 @@ async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<t
     if (state.finishedElsewhere()) {
       await child.signal(withdrawApprovalSignal, `${state.number} was ${incidentStateLabel(state.incident.state)} in ServiceNow.`);
     } else {
-      const byFindings = proposals.stale();
+      const byFindings = proposals.newFindings();
       proposal = await proposals.current();
       await state.followPriority();
       if (sameRequest(build(proposal), asked)) continue;

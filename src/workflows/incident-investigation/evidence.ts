@@ -6,17 +6,33 @@ import type { Findings } from '../../contracts/schemas/findings';
 
 const APPROVAL_LEVEL_COUNT = { none: 1, one: 1, two: 2 } as const;
 
-/** The Markdown shown with a decision request: the incident, the findings (or their absence) and any proposal. */
+/** What will run on approval (or why it cannot), and which reviewed rule mapped it from the mitigation plan. */
+function proposalLine(proposal: CheckedProposal): string {
+  const line = proposal.valid
+    ? `**Proposed:** \`${proposal.label}\` (will execute ${proposal.preview})`
+    : `**Proposed (shown as text only; it cannot be run from here: ${proposal.reason}):** \`${proposal.label}\``;
+  return proposal.origin ? `${line}\n_Mapped from the mitigation plan by the runbook's \`${proposal.origin.rule}\` rule, from: “${proposal.origin.line}”_` : line;
+}
+
+/**
+ * The Markdown shown with a decision request: the incident, what would run, the cause, recommendation and mitigation
+ * plan, then the findings (or their absence). Longest last, so that what Slack cuts from a long request is the end of
+ * the findings.
+ */
 export function evidenceOf(incident: IncidentSnapshot, findings: Findings | undefined, proposal: CheckedProposal | undefined, findingsTimeoutMs: number): string {
-  const header = `*Incident:* P${incident.priority}${incident.cmdbCi ? ` · CI ${incident.cmdbCi}` : ''}`;
+  const header = `**Incident:** P${incident.priority}${incident.cmdbCi ? ` · CI ${incident.cmdbCi}` : ''}`;
   if (!findings) return `${header}\n\n_The investigator sent no findings within ${Math.round(findingsTimeoutMs / 60_000) || '<1'} min; decide without them._`;
-  const parts = [header, findings.summary && `*Findings* (${findings.source})\n${findings.summary}`];
-  if (findings.rootCause) parts.push(`*Likely cause*\n${findings.rootCause}`);
-  if (findings.recommendation) parts.push(`*Recommendation*\n${findings.recommendation}`);
+  const parts = [header];
+  if (proposal) parts.push(proposalLine(proposal));
   if (findings.status !== 'completed') parts.push(`_Investigation ${findings.status}._`);
-  if (proposal?.valid) parts.push(`*Proposed:* \`${proposal.label}\` (will execute ${proposal.preview})`);
-  else if (proposal) parts.push(`*Proposed (shown as text only; it cannot be run from here: ${proposal.reason}):* \`${proposal.label}\``);
-  return parts.filter(Boolean).join('\n\n');
+  if (findings.rootCause) parts.push(`**Likely cause**\n\n${findings.rootCause}`);
+  if (findings.recommendation) parts.push(`**Recommendation**\n\n${findings.recommendation}`);
+  if (findings.mitigation) {
+    parts.push(`**Mitigation plan**\n\n${findings.mitigation}`);
+    if (!proposal) parts.push('_No `proposals:` rule of the runbook matches this plan: approving runs nothing, it only resolves the ticket._');
+  }
+  if (findings.summary) parts.push(`**Findings** (${findings.source})\n\n${findings.summary}`);
+  return parts.join('\n\n');
 }
 
 /** Distinct approvals needed: the stricter of the incident's rule and the proposed action's own. */
@@ -56,6 +72,7 @@ export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
     incidentNumber: c.incident.number,
     question: runsAction ? `Run the proposed action, then resolve ${c.incident.number}?` : `Resolve ${c.incident.number} in ServiceNow?`,
     evidence: evidenceOf(c.incident, c.findings, c.proposal, c.settings.findingsTimeoutMs),
+    evidenceUrl: c.findings?.url,
     sysId: c.incident.sysId,
     preview: c.proposal?.valid ? c.proposal.preview : undefined,
     choices,

@@ -25,5 +25,5 @@ export async function finish(state: InvestigationState, outcome: InvestigationOu
     recordAudit('outcome', { source: 'workflow', action: 'investigation-outcome', incidentNumber: number, actorId: decidedBy, result: outcome, reason: detail }),
     notify,
   ]);
-  return { incidentNumber: number, outcome, decidedBy };
+  return { incidentNumber: number, outcome, decidedBy, sysModCount: incident.sysModCount };
 }

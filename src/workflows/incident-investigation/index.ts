@@ -2,6 +2,7 @@ import { incidentStateLabel } from '../../contracts/incident-state';
 import type { IncidentInvestigationInput, InvestigationResult } from '../../contracts/investigation';
 import { servicenow } from '../proxies';
 import { askForDecision } from './decision-round';
+import { noteFindingsInTicket } from './findings-note';
 import { finish } from './finish';
 import { resolveApproved, runApprovedProposal } from './resolve-approved';
 import { InvestigationState } from './state';
@@ -18,12 +19,13 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
   const finishedElsewhere = () => `${number} was ${incidentStateLabel(state.incident.state)} in ServiceNow`;
   if (state.finishedElsewhere()) {
     await state.enterStage('resolved', `Already ${incidentStateLabel(state.incident.state)} in ServiceNow; nothing to do.`);
-    return { incidentNumber: number, outcome: 'finished-elsewhere' };
+    return { incidentNumber: number, outcome: 'finished-elsewhere', sysModCount: state.incident.sysModCount };
   }
   await state.loadSettings();
 
   await openThreadAndAskInvestigator(state);
   await waitForFindings(state);
+  await noteFindingsInTicket(state);
   if (state.finishedElsewhere()) return finish(state, 'finished-elsewhere', 'resolved', `${finishedElsewhere()}; OpsLoop stopped here.`);
 
   const decision = await askForDecision(state);

@@ -2,7 +2,7 @@ import { patched } from '@temporalio/workflow';
 import { PATCH } from '../patches';
 import { identity } from '../proxies';
 import type { InvestigationState } from './state';
-import { reasonOf } from './thread';
+import { reasonOf } from './reason-of';
 
 /**
  * Reads, for the decision about to be asked, who opened the incident in ServiceNow (caller and opener) as Slack users:

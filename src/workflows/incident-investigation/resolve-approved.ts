@@ -7,7 +7,7 @@ import { resolution } from '../resolution';
 import { runbookAction } from '../runbook-action';
 import { closeNotesOf } from './evidence';
 import type { InvestigationState } from './state';
-import { reasonOf } from './thread';
+import { reasonOf } from './reason-of';
 
 export type Remediated = { ok: true; summary?: string } | { ok: false; detail: string };
 

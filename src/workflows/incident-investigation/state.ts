@@ -1,13 +1,18 @@
 import { patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { isFinishedState } from '../../contracts/incident-state';
 import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
-import { findingsReceivedSignal, incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
+import type { AgentTaskRef } from '../../contracts/agent-task';
+import { TERMINAL_AGENT_EVENTS } from '../../contracts/agent-task';
+import { agentTaskEventSignal, findingsReceivedSignal, incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
 import type { Findings } from '../../contracts/schemas/findings';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../../contracts/search-attributes';
 import { localSettings, slack } from '../proxies';
 import { upsertChanged } from '../search-attributes';
 import { PATCH } from '../patches';
 import { stricterRule } from './evidence';
+
+/** The start of the findings a status query returns (Markdown): enough for `/ops status` to show a rendered glance. */
+const STATUS_SUMMARY_CHARS = 2000;
 
 export type PendingApproval = NonNullable<IncidentStatus['pendingApproval']>;
 
@@ -29,6 +34,10 @@ export class InvestigationState {
   readonly requesters: string[] = [];
   /** Who opened the incident in ServiceNow, as Slack users (read for each decision), or why that is unknown. */
   openers?: { slackUserIds: string[] } | { unknown: string };
+  /** The agent task following this incident, once created (task-mode investigators). */
+  agentTask?: AgentTaskRef;
+  /** A lifecycle event said the task has a final answer: check it now rather than at the next poll. */
+  agentTaskSettled = false;
 
   constructor(
     incident: IncidentSnapshot,
@@ -49,13 +58,18 @@ export class InvestigationState {
       // Later findings replace earlier ones; a pending decision is then asked again on the new evidence.
       if (JSON.stringify(this.findings) !== JSON.stringify(received)) this.findings = received;
     });
+    setHandler(agentTaskEventSignal, (event) => {
+      // Events are hints, never findings: the results are read from the agent's API when the task is checked.
+      if (!this.agentTask || event.taskId !== this.agentTask.taskId) return;
+      if ((TERMINAL_AGENT_EVENTS as readonly string[]).includes(event.detailType)) this.agentTaskSettled = true;
+    });
     setHandler(incidentStatusQuery, () => ({
       incidentNumber: this.number,
       stage: this.stage,
       priority: this.incident.priority,
       thread: this.openedThread,
       hasFindings: this.findings !== undefined,
-      findingsSummary: this.findings?.summary.slice(0, 300),
+      findingsSummary: this.findings?.summary.slice(0, STATUS_SUMMARY_CHARS),
       pendingApproval: this.pendingApproval,
     }));
   }

@@ -1,15 +1,16 @@
-import { ActivityFailure, ChildWorkflowFailure, condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { SlackChannel } from '../../contracts/search-attributes';
 import { recordAudit } from '../audit-trail';
 import { agent, servicenow, slack } from '../proxies';
+import { PATCH } from '../patches';
 import { upsertChanged } from '../search-attributes';
+import { followAgentTask } from './agent-task';
+import { reasonOf } from './reason-of';
 import type { InvestigationState } from './state';
 
-/** The message a person can act on, from whatever a failure carried. */
-export const reasonOf = (err: unknown): string => {
-  if ((err instanceof ActivityFailure || err instanceof ChildWorkflowFailure) && err.cause) return reasonOf(err.cause);
-  return err instanceof Error ? err.message : String(err);
-};
+/** Task-mode investigators are followed through their API; runs recorded before that always triggered a callback. */
+const followsAgentTask = (state: InvestigationState): boolean => state.settings.investigatorMode === 'task' && patched(PATCH.agentTaskApi);
+
 
 /** Opens the incident's Slack thread (audited), then notes it in the ticket while the investigator is asked. */
 export async function openThreadAndAskInvestigator(state: InvestigationState): Promise<void> {
@@ -24,7 +25,7 @@ export async function openThreadAndAskInvestigator(state: InvestigationState): P
   await Promise.all([
     // Once: a retry after a PATCH that landed (its answer lost to a crash) finds the note already written.
     servicenow.addWorkNoteOnce(state.incident.sysId, opened, `${opened}: ${posted.permalink}`),
-    askInvestigator(state),
+    followsAgentTask(state) ? undefined : askInvestigator(state),
   ]);
 }
 
@@ -48,6 +49,7 @@ async function askInvestigator(state: InvestigationState): Promise<void> {
 
 /** Waits for findings, the incident finishing elsewhere, or the deadline; says so in the thread when none came. */
 export async function waitForFindings(state: InvestigationState): Promise<void> {
+  if (followsAgentTask(state)) return followAgentTask(state);
   const settled = await condition(() => state.findings !== undefined || state.finishedElsewhere(), state.settings.findingsTimeoutMs, { summary: 'findings' });
   if (!settled) await slack.postThreadNote(state.thread, ':hourglass: No findings from the investigator in time; asking for a decision without them.');
 }

@@ -119,7 +119,7 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
     worker: (i) => started(workers, i, 'worker'),
     startApi,
     startWorker,
-    world: () => ({ client, taskQueue, slack: world.slack, servicenow: world.servicenow, audit: async () => (await auditStore()).list({}), output, secrets: world.secrets }),
+    world: () => ({ client, taskQueue, slack: world.slack, servicenow: world.servicenow, agent: world.agent, audit: async () => (await auditStore()).list({}), output, secrets: world.secrets }),
     async close() {
       await Promise.all([...apis, ...workers].map((c) => c?.kill9() ?? Promise.resolve()));
       await balancer.close();

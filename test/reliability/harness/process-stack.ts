@@ -34,7 +34,9 @@ export interface ProcessStack {
   slack: FakeSlack;
   servicenow: FakeServiceNow;
   agent: FakeAgent;
-  api: RunningChild;
+  api(): RunningChild;
+  /** Starts the API again after it was stopped (`api().stop()`), on the same port. */
+  startApi(): Promise<void>;
   worker(): RunningChild;
   startWorker(): Promise<void>;
   /**
@@ -51,14 +53,18 @@ const WORKER_READY = /"msg":"worker running"/;
 const API_READY = /"msg":"api listening"/;
 /** The worker bundles the workflow code as it starts (about 3 s here); a loaded CI machine needs far more. */
 const START_TIMEOUT_MS = 60_000;
+/** Investigations in flight at once, at the sandbox Agent Space and in OpsLoop's queue: the soak's concurrency. */
+const AGENT_CONCURRENCY = 24;
 
 export async function startProcessStack(options: ProcessStackOptions): Promise<ProcessStack> {
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const { world, taskQueue, env } = await startTestWorld({ apiUrl, temporalAddress: options.temporalAddress, name: 'reliability' });
+  // The faults are OpsLoop's, not the agent's: its quota (3 at once) is raised so that it never paces the suite.
+  const { world, taskQueue, env } = await startTestWorld({ apiUrl, temporalAddress: options.temporalAddress, name: 'reliability', agentConcurrency: AGENT_CONCURRENCY });
   const apiEnv = {
     ...hermeticEnv(),
     ...env,
+    OPSLOOP_AGENT_MAX_CONCURRENT: String(AGENT_CONCURRENCY),
     PORT: String(apiPort),
     // The most talkative level a production operator might pick: secrets must not leak even here.
     LOG_LEVEL: 'debug',
@@ -73,8 +79,13 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const output: string[] = [];
   const start = (name: 'api' | 'worker') =>
     startEntryPoint(name, `src/${name}/main.ts`, { env: name === 'api' ? apiEnv : workerEnv, onLine: (line) => output.push(`[${name}] ${line}`) });
-  const api = start('api');
+  let api = start('api');
   let worker = start('worker');
+  const startApi = async () => {
+    if (api.running()) throw new Error('the API is still running');
+    api = start('api');
+    await api.waitForLine(API_READY, START_TIMEOUT_MS);
+  };
   const startWorker = async () => {
     if (worker.running()) throw new Error('the worker is still running');
     worker = start('worker');
@@ -123,7 +134,8 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     slack: world.slack,
     servicenow: world.servicenow,
     agent: world.agent,
-    api,
+    api: () => api,
+    startApi,
     worker: () => worker,
     startWorker,
     rollWorker,

@@ -93,7 +93,7 @@ async function main(): Promise<number> {
   // Findings lost while the dev server is down (the fake agent retries for 2.5 s) must not hold an incident 15 min.
   stack = await startProcessStack({ temporalAddress: server.address, workerEnv: { OPSLOOP_FINDINGS_TIMEOUT_MS: '20000' } });
   const s = stack;
-  lastResort.push(() => (s.api.running() ? s.api.pid : undefined), () => (s.worker().running() ? s.worker().pid : undefined));
+  lastResort.push(() => (s.api().running() ? s.api().pid : undefined), () => (s.worker().running() ? s.worker().pid : undefined));
   armFaults(s);
 
   const ledger = new Ledger(s.apiUrl);

@@ -63,7 +63,7 @@ export const IN_FLIGHT_SCENARIOS: Scenario[] = [
     title: "an incident whose ServiceNow caller's approval is refused, approved by another approver",
     async drive(stack) {
       stack.slack.users.set({ id: APPROVER, name: 'alice', email: 'alice@example.com' });
-      const alice = stack.servicenow.users.add({ user_name: 'alice', email: 'alice@example.com' });
+      const alice = stack.servicenow.tables.addUser({ user_name: 'alice', email: 'alice@example.com' });
       stack.servicenow.installBusinessRule(stack.businessRule);
       const number = stack.servicenow.createIncident({ short_description: 'Payments API 5xx', state: '2', ...impactUrgencyFor('3'), caller_id: alice.sys_id }).number;
       const decision = await decisionMessage(stack, number);

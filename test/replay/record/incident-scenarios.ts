@@ -5,9 +5,10 @@ import { buttonsOf, click, decisionMessage, incidentResult, openIncident, rootMe
 import { sendButtonClick } from '../../../src/sandbox/slack-requests';
 import { APPROVERS } from '../../helpers/test-policy';
 import { restartCatalog } from '../../helpers/restart-catalog';
+import { sandboxCatalog } from '../../../src/runbook/sandbox-catalog';
 import type { Scenario } from './scenario';
 
-const [APPROVER] = APPROVERS as [string];
+const [APPROVER, SECOND_APPROVER] = APPROVERS as [string, string];
 
 const expectOutcome = async (stack: Parameters<Scenario['drive']>[0], number: string, outcome: string) => {
   const result = await incidentResult(stack, number);
@@ -16,6 +17,25 @@ const expectOutcome = async (stack: Parameters<Scenario['drive']>[0], number: st
 
 /** The incident loop's stories, as test/integration/incident-loop.test.ts and evidence-and-proposals.test.ts tell them. */
 export const INCIDENT_SCENARIOS: Scenario[] = [
+  {
+    title: 'an incident investigated through an agent task (queued for a slot, woken by an event), approved',
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
+      await click(stack, await decisionMessage(stack, number), 'approve', APPROVER);
+      await expectOutcome(stack, number, 'resolved');
+      return { 'incident-agent-task-approved': incidentWorkflowId(number) };
+    },
+  },
+  {
+    title: 'an incident whose agent task fails, rejected',
+    async drive(stack) {
+      stack.agent.outcomes.set(stack.servicenow.nextIncidentNumber(), 'FAILED');
+      const number = openIncident(stack, { short_description: 'Payments API errors' });
+      await click(stack, await decisionMessage(stack, number), 'reject', APPROVER);
+      await expectOutcome(stack, number, 'rejected');
+      return { 'incident-agent-task-failed-rejected': incidentWorkflowId(number) };
+    },
+  },
   {
     title: 'an incident approved and resolved',
     async drive(stack) {
@@ -53,7 +73,7 @@ export const INCIDENT_SCENARIOS: Scenario[] = [
     title: 'an incident the agent never answers, rejected',
     stack: { env: { OPSLOOP_FINDINGS_TIMEOUT_MS: '1500' } },
     async drive(stack) {
-      stack.agent.silentFor.add(stack.servicenow.nextIncidentNumber());
+      stack.agent.outcomes.set(stack.servicenow.nextIncidentNumber(), 'SILENT');
       const number = openIncident(stack, { short_description: 'Mystery errors' });
       await click(stack, await decisionMessage(stack, number), 'reject', APPROVER);
       await expectOutcome(stack, number, 'rejected');
@@ -96,6 +116,20 @@ export const INCIDENT_SCENARIOS: Scenario[] = [
       await click(stack, decision, 'approve', APPROVER);
       await expectOutcome(stack, number, 'resolved');
       return { 'incident-proposed-action-approved': incidentWorkflowId(number) };
+    },
+  },
+  {
+    title: "an agent's mitigation plan mapped by the catalog's proposals to a two-approver action, approved twice and run",
+    stack: { catalog: sandboxCatalog('http://127.0.0.1:9/healthz') },
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Checkout API p99 latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
+      const decision = await decisionMessage(stack, number);
+      if (!JSON.stringify(decision.blocks).replace(/\u200b/g, '').includes('*Proposed:* `rollback-deployment checkout-api`')) throw new Error('the mitigation plan was not mapped to rollback-deployment');
+      await click(stack, decision, 'approve', APPROVER);
+      await eventually(() => JSON.stringify(stack.slack.messages.find((m) => m.ts === decision.ts)?.blocks).includes('1 of 2 approvals'), 30_000, 'the first approval');
+      await click(stack, decision, 'approve', SECOND_APPROVER);
+      await expectOutcome(stack, number, 'resolved');
+      return { 'incident-mitigation-mapped-approved': incidentWorkflowId(number) };
     },
   },
 ];

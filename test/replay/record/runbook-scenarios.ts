@@ -40,6 +40,9 @@ const catalog = (): Catalog => ({
   notifications: [],
 });
 
+/** The channel the actions are run from; OpsLoop was invited to it. */
+const channels = [{ id: 'C0OPS', name: 'ops', botIsMember: true }];
+
 /** Types `/ops <text>` in C0OPS; resolves with the workflow id of the action it started. */
 async function run(stack: Stack, text: string, userId: string): Promise<string> {
   const { body } = await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text, userId, channelId: 'C0OPS', responseUrl: stack.slack.newResponseUrl() });
@@ -69,7 +72,7 @@ const expectStatus = async (stack: Stack, id: string, status: string) => {
 export const RUNBOOK_SCENARIOS: Scenario[] = [
   {
     title: 'a runbook action approved by someone other than its requester, then run',
-    stack: { catalog: catalog() },
+    stack: { catalog: catalog(), channels },
     async drive(stack) {
       const id = await run(stack, 'run backup core-sw-01', APPROVER);
       const message = await approvalMessage(stack, id);
@@ -82,7 +85,7 @@ export const RUNBOOK_SCENARIOS: Scenario[] = [
   },
   {
     title: 'a running runbook action cancelled',
-    stack: { catalog: catalog() },
+    stack: { catalog: catalog(), channels },
     async drive(stack) {
       const id = await run(stack, 'run hang 120', OPERATOR);
       await eventually(async () => (await stack.client.workflow.getHandle(id).describe()).searchAttributes.OpsStage?.[0] === 'running', 30_000, `${id} to run`);

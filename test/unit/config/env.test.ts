@@ -46,6 +46,21 @@ describe('configuration from the environment', () => {
     expect(err.message).not.toContain('xoxb-very-secret-token');
   });
 
+  it('bounds the agent investigations in flight at 3 unless OPSLOOP_AGENT_MAX_CONCURRENT says otherwise, and at least 1', () => {
+    expect(loadWorkerConfig(worker).OPSLOOP_AGENT_MAX_CONCURRENT).toBe(3);
+    expect(loadWorkerConfig({ ...worker, OPSLOOP_AGENT_MAX_CONCURRENT: '8' }).OPSLOOP_AGENT_MAX_CONCURRENT).toBe(8);
+    for (const bad of ['0', '-1', '2.5', 'three']) {
+      expect(problemsOf(() => loadWorkerConfig({ ...worker, OPSLOOP_AGENT_MAX_CONCURRENT: bad }))).toEqual([expect.stringMatching(/^OPSLOOP_AGENT_MAX_CONCURRENT: /)]);
+    }
+  });
+
+  it('takes SERVICENOW_INCIDENT_CONDITION as an encoded query both the Business Rule and the reconcile read can use, and says why it refuses one', () => {
+    expect(loadWorkerConfig(worker).SERVICENOW_INCIDENT_CONDITION).toBeUndefined();
+    expect(loadWorkerConfig({ ...worker, SERVICENOW_INCIDENT_CONDITION: ' assignment_group.name=SRE^priority<=2 ' }).SERVICENOW_INCIDENT_CONDITION).toBe('assignment_group.name=SRE^priority<=2^priorityISNOTEMPTY');
+    expect(problemsOf(() => loadWorkerConfig({ ...worker, SERVICENOW_INCIDENT_CONDITION: "current.priority == '1'" }))).toEqual([expect.stringMatching(/^SERVICENOW_INCIDENT_CONDITION: "current.priority == '1'" is not field, operator, value/)]);
+    expect(problemsOf(() => loadWorkerConfig({ ...worker, SERVICENOW_INCIDENT_CONDITION: 'priority=1^ORDERBYnumber' }))).toEqual([expect.stringMatching(/^SERVICENOW_INCIDENT_CONDITION: may not use \^NQ, \^EQ, ORDERBY/)]);
+  });
+
   it('rejects an invalid port', () => {
     expect(problemsOf(() => loadApiConfig({ ...api, PORT: '70000' }))[0]).toMatch(/^PORT: /);
   });

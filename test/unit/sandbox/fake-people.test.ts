@@ -63,8 +63,8 @@ describe("the fake ServiceNow's users: sys_user by e-mail, and the incident's pe
   const client = () => createServiceNowClient({ instanceUrl: servicenow.url, ...AUTH, timeoutMs: 3000 });
 
   it('finds the active user with an e-mail address, and nobody for an unknown or inactive one', async () => {
-    const alice = servicenow.users.add({ user_name: 'alice', email: 'alice@example.com' });
-    servicenow.users.add({ user_name: 'old.alice', email: 'old@example.com', active: false });
+    const alice = servicenow.tables.addUser({ user_name: 'alice', email: 'alice@example.com' });
+    servicenow.tables.addUser({ user_name: 'old.alice', email: 'old@example.com', active: false });
     expect(await client().findUserByEmail('alice@example.com')).toEqual({ sysId: alice.sys_id, userName: 'alice' });
     expect(await client().findUserByEmail('old@example.com')).toBeUndefined();
     expect(await client().findUserByEmail('nobody@example.com')).toBeUndefined();
@@ -72,27 +72,27 @@ describe("the fake ServiceNow's users: sys_user by e-mail, and the incident's pe
   });
 
   it("reads a user's e-mail by sys_id, and nothing for one that does not exist", async () => {
-    const alice = servicenow.users.add({ user_name: 'alice', email: 'alice@example.com' });
+    const alice = servicenow.tables.addUser({ user_name: 'alice', email: 'alice@example.com' });
     expect(await client().getUserEmail(alice.sys_id)).toBe('alice@example.com');
-    expect(await client().getUserEmail(servicenow.users.byUserName(AUTH.username)!.sys_id)).toBe('');
+    expect(await client().getUserEmail(servicenow.tables.userByName(AUTH.username)!.sys_id)).toBe('');
     expect(await client().getUserEmail('0'.repeat(32))).toBeUndefined();
   });
 
   it("records who opened an incident: the person at the form, or the API's integration user; the caller as given", async () => {
-    const alice = servicenow.users.add({ user_name: 'alice', email: 'alice@example.com' });
+    const alice = servicenow.tables.addUser({ user_name: 'alice', email: 'alice@example.com' });
     const byPerson = servicenow.createIncident({ short_description: 'by a person', caller_id: alice.sys_id });
-    expect(await client().getIncidentPeople(byPerson.sys_id)).toEqual({ callerId: alice.sys_id, openedBy: servicenow.users.byUserName('admin')!.sys_id });
+    expect(await client().getIncidentPeople(byPerson.sys_id)).toEqual({ callerId: alice.sys_id, openedBy: servicenow.tables.userByName('admin')!.sys_id });
     const byApi = await client().createIncident({ short_description: 'by OpsLoop', description: '', priority: '3', cmdb_ci: '' });
-    expect(await client().getIncidentPeople(byApi.sysId)).toEqual({ callerId: '', openedBy: servicenow.users.byUserName(AUTH.username)!.sys_id });
+    expect(await client().getIncidentPeople(byApi.sysId)).toEqual({ callerId: '', openedBy: servicenow.tables.userByName(AUTH.username)!.sys_id });
   });
 
   it('sets resolved_by to who resolves unless the same write names someone', async () => {
-    const bob = servicenow.users.add({ user_name: 'bob', email: 'bob@example.com' });
+    const bob = servicenow.tables.addUser({ user_name: 'bob', email: 'bob@example.com' });
     const first = servicenow.createIncident({ short_description: 'one', state: '2' });
     const second = servicenow.createIncident({ short_description: 'two', state: '2' });
     await client().updateIncident(first.sys_id, { state: '6', close_code: 'Solution provided', close_notes: 'done', resolved_by: bob.sys_id });
     await client().updateIncident(second.sys_id, { state: '6', close_code: 'Solution provided', close_notes: 'done' });
     expect(servicenow.incident(first.number)!.resolved_by).toBe(bob.sys_id);
-    expect(servicenow.incident(second.number)!.resolved_by).toBe(servicenow.users.byUserName(AUTH.username)!.sys_id);
+    expect(servicenow.incident(second.number)!.resolved_by).toBe(servicenow.tables.userByName(AUTH.username)!.sys_id);
   });
 });

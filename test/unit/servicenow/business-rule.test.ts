@@ -75,11 +75,14 @@ describe('the generated Business Rule, run against ServiceNow fakes', () => {
     expect(verify(request, [SECRET])).toBe('bearer');
   });
 
-  it('sends only incidents matching the condition', () => {
-    const script = renderBusinessRule({ ...hmac, condition: "current.getValue('priority') == '1'" });
+  it('sends only incidents matching the condition, an encoded query checked with GlideFilter as case-insensitively as a query', () => {
+    const script = renderBusinessRule({ ...hmac, condition: 'assignment_group.name=network^priority<=2' });
+    expect(script).toContain('new GlideFilter("assignment_group.name=network^priority<=2^priorityISNOTEMPTY", \'OpsLoop incidents\')');
     expect(executeBusinessRule(script, SAMPLE_INCIDENT, harness).requests).toHaveLength(1);
     const p3 = { ...SAMPLE_INCIDENT, values: { ...SAMPLE_INCIDENT.values, priority: '3' } };
     expect(executeBusinessRule(script, p3, harness).requests).toHaveLength(0);
+    const otherGroup = { ...SAMPLE_INCIDENT, displayValues: { ...SAMPLE_INCIDENT.displayValues, assignment_group: 'Database' } };
+    expect(executeBusinessRule(script, otherGroup, harness).requests).toHaveLength(0);
   });
 
   it("does not send back updates made by OpsLoop's integration user, but still sends its inserts and others' updates", () => {
@@ -107,7 +110,7 @@ describe('the generated Business Rule, run against ServiceNow fakes', () => {
 });
 
 describe('the script text', () => {
-  const scripts = [renderBusinessRule(hmac), renderBusinessRule({ ...bearer, condition: 'current.state.changes()' })];
+  const scripts = [renderBusinessRule(hmac), renderBusinessRule({ ...bearer, condition: 'assignment_group.name=SRE' })];
 
   it.each(scripts)('reads the secret from the system property and never contains it (%#)', (script) => {
     expect(script).not.toContain(SECRET);
@@ -128,7 +131,11 @@ describe('the script text', () => {
   it('rejects options that would make a broken rule', () => {
     expect(() => renderBusinessRule({ ...hmac, endpointUrl: 'http://opsloop.example.com' })).toThrow('--url must use https');
     expect(() => renderBusinessRule({ ...hmac, secretProperty: 'x"; gs.info(1); "' })).toThrow('--secret-property');
-    expect(() => renderBusinessRule({ ...hmac, condition: 'a\nb' })).toThrow('--condition');
+    expect(() => renderBusinessRule({ ...hmac, condition: 'priority=1\n^state=2' })).toThrow('--condition must be one line');
+    // A JavaScript expression (what --condition took before 1.1.0) is not an encoded query: refused, not ignored.
+    expect(() => renderBusinessRule({ ...hmac, condition: "current.getValue('priority') == '1'" })).toThrow('--condition "current.getValue(\'priority\') == \'1\'" is not field, operator, value');
+    expect(() => renderBusinessRule({ ...hmac, condition: 'priority=1^NQstate=2' })).toThrow('--condition may not use ^NQ');
+    expect(() => renderBusinessRule({ ...hmac, condition: 'priority<2^ORstate=2' })).toThrow('cannot be ORed');
   });
 
   it('accepts http on localhost and keeps a path prefix', () => {
@@ -146,12 +153,14 @@ describe('the script text', () => {
 });
 
 describe('npm run servicenow:business-rule', () => {
-  const cli = (...args: string[]) =>
+  const cliWith = (env: Record<string, string>, ...args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'src/servicenow/business-rule-cli.ts', ...args], {
       cwd: resolve(__dirname, '../../..'),
       encoding: 'utf8',
       timeout: 60_000,
+      env: { ...process.env, SERVICENOW_INCIDENT_CONDITION: '', ...env },
     });
+  const cli = (...args: string[]) => cliWith({}, ...args);
 
   it.each([
     [[], '--url is required'],
@@ -170,5 +179,14 @@ describe('npm run servicenow:business-rule', () => {
     expect(result.stderr).toContain('Type: password2');
     expect(result.stdout).toBe(renderBusinessRule(hmac));
     expect(verify(runBusinessRule(result.stdout, SAMPLE_INCIDENT, harness), [SECRET])).toBe('hmac');
+  });
+
+  it("takes the condition from SERVICENOW_INCIDENT_CONDITION, the worker's variable, unless --condition gives one", () => {
+    const fromEnv = cliWith({ SERVICENOW_INCIDENT_CONDITION: 'assignment_group.name=SRE' }, '--url', 'https://opsloop.example.com');
+    expect(fromEnv.status).toBe(0);
+    expect(fromEnv.stdout).toBe(renderBusinessRule({ ...hmac, condition: 'assignment_group.name=SRE' }));
+    expect(fromEnv.stderr).toContain('set SERVICENOW_INCIDENT_CONDITION to it too');
+    const given = cliWith({ SERVICENOW_INCIDENT_CONDITION: 'assignment_group.name=SRE' }, '--url', 'https://opsloop.example.com', '--condition', 'priority=1');
+    expect(given.stdout).toBe(renderBusinessRule({ ...hmac, condition: 'priority=1' }));
   });
 });

@@ -1,8 +1,8 @@
 import { createDevOpsAgentInvestigator } from '../../../../src/clients/agent/devops-agent';
 import { HttpError, TimeoutError } from '../../../../src/clients/errors';
 import type { FetchFn } from '../../../../src/clients/http';
-import { startFakeAgent, type FakeAgent } from '../../../../src/sandbox/fake-agent';
-import { CALLBACK_SECRET, HMAC_SECRET, request, startCallbackReceiver } from '../../../helpers/agent-fixtures';
+import type { FakeAgent } from '../../../../src/sandbox/fake-agent';
+import { HMAC_SECRET, request, startTestAgent } from '../../../helpers/agent-fixtures';
 
 /**
  * Jest runs tests in their own realm, where undici's abort DOMException is not `instanceof Error`, so http.ts would
@@ -25,17 +25,14 @@ async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 
 describe('DevOps Agent webhook errors', () => {
   let agent: FakeAgent;
-  let callbacks: Awaited<ReturnType<typeof startCallbackReceiver>>;
   beforeEach(async () => {
-    callbacks = await startCallbackReceiver();
-    agent = await startFakeAgent({ secret: HMAC_SECRET, auth: 'hmac', callback: { url: callbacks.url, secret: CALLBACK_SECRET }, delayMs: 10 });
+    agent = await startTestAgent({ webhook: { secret: HMAC_SECRET, auth: 'hmac' } });
   });
   afterEach(async () => {
     await agent.close();
-    await callbacks.close();
   });
   const investigator = (overrides: { secret?: string; timeoutMs?: number } = {}) =>
-    createDevOpsAgentInvestigator({ webhookUrl: agent.url, secret: overrides.secret ?? HMAC_SECRET, auth: 'hmac', timeoutMs: overrides.timeoutMs ?? 2_000 });
+    createDevOpsAgentInvestigator({ webhookUrl: agent.webhookUrl, secret: overrides.secret ?? HMAC_SECRET, auth: 'hmac', timeoutMs: overrides.timeoutMs ?? 2_000 });
 
   it('maps 401 to HttpError 401 without the secret or webhook id in the message', async () => {
     const err = await rejectionOf(investigator({ secret: 'wrong-secret' }).requestInvestigation(request()));
@@ -54,7 +51,7 @@ describe('DevOps Agent webhook errors', () => {
 
   it('maps a webhook that never answers to TimeoutError', async () => {
     agent.faults.add('webhook', { hang: true });
-    const hanging = createDevOpsAgentInvestigator({ webhookUrl: agent.url, secret: HMAC_SECRET, auth: 'hmac', timeoutMs: 150, fetch: sameRealmFetch });
+    const hanging = createDevOpsAgentInvestigator({ webhookUrl: agent.webhookUrl, secret: HMAC_SECRET, auth: 'hmac', timeoutMs: 150, fetch: sameRealmFetch });
     const err = await rejectionOf(hanging.requestInvestigation(request()));
     expect(err).toBeInstanceOf(TimeoutError);
     expect((err as TimeoutError).message).toBe('DevOps Agent webhook timed out after 150 ms');

@@ -37,7 +37,7 @@ describe('createDevOpsAgentInvestigator', () => {
       timeoutMs: 2_000,
       now: () => new Date((clock += 1_000)),
     });
-    expect(investigator.name).toBe('aws-devops-agent');
+    expect(investigator.name).toBe('aws-devops-agent-webhook');
 
     await investigator.requestInvestigation(request());
     await investigator.requestInvestigation(request());
