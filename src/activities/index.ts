@@ -11,6 +11,7 @@ import type { Catalog } from '../runbook/catalog-schema';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
 import { heartbeating } from './heartbeat';
 import { createInvestigationActivities } from './investigation';
+import { createIdentityActivities, createIdentityMap } from './identity';
 import type { Investigator } from '../clients/agent/investigator';
 import { createReconcileActivities } from './reconcile';
 import { createServiceNowActivities } from './servicenow';
@@ -42,12 +43,14 @@ export interface ActivityDeps {
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
 export function createActivities(deps: ActivityDeps) {
+  const identity = createIdentityMap({ slack: deps.slack, servicenow: deps.servicenow });
   return classifyingErrors({
-    ...heartbeating(createServiceNowActivities(deps.servicenow)),
+    ...heartbeating(createServiceNowActivities(deps.servicenow, identity)),
+    ...heartbeating(createIdentityActivities({ slack: deps.slack, servicenow: deps.servicenow })),
     ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, incidentCondition: deps.incidentCondition })),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
-    ...createTemporalActivities(deps.workflows),
+    ...createTemporalActivities(deps.workflows, deps.servicenow),
     ...createAgentSlotActivities(deps.workflows, { maxConcurrent: deps.agentMaxConcurrent ?? DEFAULT_AGENT_MAX_CONCURRENT }),
     ...createAuditActivities(deps.audit),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG), workflows: deps.workflows }),

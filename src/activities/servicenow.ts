@@ -3,12 +3,15 @@ import type { Incident } from '../contracts/schemas/incident';
 import { IncidentState, isFinishedState } from '../contracts/incident-state';
 import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { IncidentSnapshot, NewIncident } from '../contracts/investigation';
+import type { IdentityMap } from './identity';
 
 export interface ResolveIncidentInput {
   sysId: string;
   closeCode: string;
   closeNotes: string;
   workNote: string;
+  /** The Slack user who resolves it (the approver, or who asked): resolved_by is their ServiceNow user when one has their e-mail. */
+  resolvedBy?: string;
 }
 
 export interface ResolveIncidentResult {
@@ -17,7 +20,23 @@ export interface ResolveIncidentResult {
   incident: Incident;
 }
 
-export function createServiceNowActivities(servicenow: ServiceNowClient) {
+export function createServiceNowActivities(servicenow: ServiceNowClient, identity?: IdentityMap) {
+  /**
+   * resolved_by, and the sentence of the work note that says who it is: the integration user when nobody matches, or
+   * when the look-up failed (a Slack outage does not hold a resolution back; the note says so).
+   */
+  const resolver = async (slackUserId: string | undefined): Promise<{ resolvedBy?: string; note: string }> => {
+    const asIntegrationUser = (why: string) => ({ note: `resolved_by: the integration user ${servicenow.integrationUser} (${why}).` });
+    if (!slackUserId || !identity) return asIntegrationUser('resolved by OpsLoop itself');
+    try {
+      const { user } = await identity(slackUserId);
+      if (user) return { resolvedBy: user.sysId, note: `resolved_by: ${user.userName} (Slack ${slackUserId}).` };
+      return asIntegrationUser(`no active ServiceNow user has the e-mail of Slack user ${slackUserId}`);
+    } catch (err) {
+      return asIntegrationUser(`the ServiceNow user of Slack user ${slackUserId} could not be looked up: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+
   return {
     /** Incidents changed in the last `minutes`: the reconcile workflow's read before it kept a cursor (runs recorded then). */
     async listRecentlyUpdatedIncidents(minutes: number): Promise<IncidentSnapshot[]> {
@@ -58,11 +77,13 @@ export function createServiceNowActivities(servicenow: ServiceNowClient) {
         const ours = current.state === IncidentState.Resolved && current.close_code === input.closeCode && current.close_notes === input.closeNotes;
         return { changed: ours, incident: current };
       }
+      const { resolvedBy, note } = await resolver(input.resolvedBy);
       const incident = await servicenow.updateIncident(input.sysId, {
         state: IncidentState.Resolved,
         close_code: input.closeCode,
         close_notes: input.closeNotes,
-        work_notes: input.workNote,
+        work_notes: `${input.workNote}\n${note}`,
+        ...(resolvedBy ? { resolved_by: resolvedBy } : {}),
       });
       return { changed: true, incident };
     },

@@ -1,13 +1,12 @@
 import { activityInfo } from '@temporalio/activity';
 import type { ApprovalOutcome, ApprovalRequest } from '../contracts/decision';
 import type { ThreadRef } from '../contracts/investigation';
+import { INCIDENT_ROOT_EVENT_TYPE as ROOT_EVENT_TYPE } from '../contracts/slack-metadata';
 import { approvalMessage, incidentRootMessage, type IncidentView } from '../clients/slack/blocks';
 import type { ResponseUrlMessage, SlackClient, SlackMessage } from '../clients/slack/client';
 import { SLACK_LIMITS } from '../clients/slack/limits';
 import { fullTextPointer, renderMarkdown } from '../clients/slack/mrkdwn';
 
-/** Slack message metadata type of an incident thread's root message. */
-const ROOT_EVENT_TYPE = 'opsloop_incident_root';
 /** Slack message metadata type of every other message a workflow posts, keyed by run and activity. */
 const POST_EVENT_TYPE = 'opsloop_post';
 

@@ -1,10 +1,22 @@
 import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigation';
 import type { ResolutionRequest } from '../contracts/resolution';
+import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
 
 /** Activities that act on other OpsLoop workflows, through the worker's Temporal client module. */
-export function createTemporalActivities(workflows: OpsLoopWorkflows) {
+export function createTemporalActivities(workflows: OpsLoopWorkflows, servicenow: Pick<ServiceNowClient, 'getSnapshotByNumber'>) {
   return {
+    /**
+     * After OpsLoop's own change to an incident, which a Business Rule generated with --skip-user does not send back:
+     * tells the incident's running investigation the incident as ServiceNow has it now (a pending decision on a
+     * resolved incident is then withdrawn). Repeated deliveries are ignored by sys_mod_count.
+     */
+    async tellInvestigationOf(incidentNumber: string): Promise<'told' | 'none-running'> {
+      const incident = await servicenow.getSnapshotByNumber(incidentNumber);
+      return (await workflows.updateInvestigation(incident)) ? 'told' : 'none-running';
+    },
+
+
     async requestResolutionFor(incidentNumber: string, request: ResolutionRequest): Promise<void> {
       await workflows.requestResolution(incidentNumber, request);
     },

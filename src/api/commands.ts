@@ -92,7 +92,7 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
         return { text: `:octagonal_sign: Cancelling \`${await deps.gateway.cancelAction(command.id, ctx.userId)}\`…` };
       case 'resolve': {
         if (!command.notes && ctx.triggerId && deps.slack) {
-          await deps.slack.openView(ctx.triggerId, resolveModal(command.incidentNumber, ctx.channelId));
+          await deps.slack.openView(ctx.triggerId, resolveModal(command.incidentNumber, ctx.channelId, ctx.responseUrl));
           return { text: '' };
         }
         await deps.gateway.requestResolution(command.incidentNumber, {

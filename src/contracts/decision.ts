@@ -23,6 +23,12 @@ export interface ApprovalRequest {
   requiredApprovals: number;
   /** Who asked; unless `requesterMayApprove`, they cannot approve their own request. */
   requester?: string;
+  /** Everyone who asked (Slack user ids), `requester` among them; none of them may approve unless `requesterMayApprove`. */
+  requesters?: string[];
+  /** The Slack users who opened the incident in ServiceNow (its caller and opener); they may not approve either. */
+  openedBy?: string[];
+  /** Why who opened it could not be told; approving is then refused, since an opener could not be told apart. */
+  openedByUnknown?: string;
   requesterMayApprove?: boolean;
   /** The incident's sys_id: decisions are written to its work notes. */
   sysId?: string;

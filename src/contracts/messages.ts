@@ -15,6 +15,12 @@ export const resolutionStageQuery = defineQuery<string>('resolutionStage');
 /** ServiceNow reported the incident (insert or update); duplicates and stale deliveries are ignored by sys_mod_count. */
 export const incidentUpdatedSignal = defineSignal<[IncidentSnapshot]>('incidentUpdated');
 
+/**
+ * The incident, with the Slack user who asked for it (`/ops incident`): recorded whether the Business Rule's insert
+ * event or this request started the investigation. Requesters may not approve unless the policy says so.
+ */
+export const incidentRequestedSignal = defineSignal<[IncidentSnapshot, string]>('incidentRequested');
+
 /** The investigator's findings arrived (agent callback). */
 export const findingsReceivedSignal = defineSignal<[Findings]>('findingsReceived');
 

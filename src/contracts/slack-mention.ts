@@ -2,7 +2,8 @@
 
 /** What an `@OpsLoop …` mention asks for, parsed by the API. */
 export type MentionRequest =
-  | { kind: 'resolve'; incidentNumber: string }
+  /** `closeNotes`: what followed the number (optional, added in 1.1.0). */
+  | { kind: 'resolve'; incidentNumber: string; closeNotes?: string }
   | { kind: 'status'; incidentNumber: string }
   /** Help or a refusal: the API already wrote the reply. */
   | { kind: 'reply'; text: string };

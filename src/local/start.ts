@@ -85,6 +85,9 @@ async function main(): Promise<number> {
       Object.assign(childEnv, sandbox.env);
     }
     if (agent) childEnv.OPSLOOP_FINDINGS_TIMEOUT_MS = env.OPSLOOP_FINDINGS_TIMEOUT_MS ?? '60000';
+    // The demo approver is a Slack member and a ServiceNow user with the same e-mail: resolved_by names them.
+    slack?.fake.users.set({ id: demoApprover, name: 'demo.sre', email: 'demo.sre@sandbox.example' });
+    servicenow?.fake.tables.addUser({ user_name: 'demo.sre', name: 'Demo SRE', email: 'demo.sre@sandbox.example' });
 
     const onLine = (name: string) => (line: string) => print(`[${name}] ${line}`);
     const worker: RunningChild = startEntryPoint('worker', 'src/worker/main.ts', { env: childEnv, onLine: onLine('worker') });

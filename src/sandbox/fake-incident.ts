@@ -15,6 +15,7 @@ export interface FakeIncident {
   cmdb_ci: string;
   caller_id: string;
   opened_by: string;
+  resolved_by: string;
   close_code: string;
   close_notes: string;
   sys_created_on: string;

@@ -84,7 +84,7 @@ export interface FakeServiceNowOptions {
 
 const FINISHED = ['6', '7', '8'];
 // No priority: the priority lookup computes it from impact and urgency, and a written one does not stick.
-const WRITABLE = ['short_description', 'description', 'urgency', 'impact', 'state', 'assignment_group', 'cmdb_ci', 'caller_id', 'close_code', 'close_notes'] as const;
+const WRITABLE = ['short_description', 'description', 'urgency', 'impact', 'state', 'assignment_group', 'cmdb_ci', 'caller_id', 'resolved_by', 'close_code', 'close_notes'] as const;
 
 /** A copy without `priority` (the lookup sets it, whatever a request wrote), e.g. to create a recorded incident again. */
 export function withoutPriority<T extends object>(fields: T): Omit<T, 'priority'> {
@@ -157,6 +157,7 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions): Promi
       cmdb_ci: tables.display('cmdb_ci', incident.cmdb_ci),
       caller_id: tables.display('sys_user', incident.caller_id),
       opened_by: tables.display('sys_user', incident.opened_by),
+      resolved_by: tables.display('sys_user', incident.resolved_by),
     },
   });
   const userSysId = (userName: string) => tables.userByName(userName)?.sys_id ?? '';
@@ -182,6 +183,7 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions): Promi
       cmdb_ci: '',
       caller_id: '',
       opened_by: userSysId(by),
+      resolved_by: '',
       close_code: '',
       close_notes: '',
       ...strings,
@@ -193,7 +195,7 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions): Promi
       sys_updated_by: by,
       sys_mod_count: '0',
       work_notes: [],
-      display: { assignment_group: '', cmdb_ci: '', caller_id: '', opened_by: '' },
+      display: { assignment_group: '', cmdb_ci: '', caller_id: '', opened_by: '', resolved_by: '' },
     });
     incidents.set(incident.sys_id, incident);
     fireBusinessRule(incident, 'insert', by);
@@ -203,6 +205,9 @@ export async function startFakeServiceNow(options: FakeServiceNowOptions): Promi
     const next: FakeIncident = { ...incident, work_notes: [...incident.work_notes] };
     for (const field of WRITABLE) if (typeof changes[field] === 'string') next[field] = changes[field];
     if (typeof changes.work_notes === 'string' && changes.work_notes) next.work_notes.push(changes.work_notes);
+    // As the out-of-box incident business rule does when an incident becomes Resolved: resolved_by is the user who
+    // resolved it unless the same write named someone (https://www.servicenow.com/docs/r/it-service-management/incident-management/resolve-and-close-an-incident.html).
+    if (next.state === '6' && incident.state !== '6' && !next.resolved_by) next.resolved_by = userSysId(by);
     next.sys_mod_count = String(Number(incident.sys_mod_count) + 1);
     next.sys_updated_on = serviceNowTime(at);
     next.sys_updated_by = by;

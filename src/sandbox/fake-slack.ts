@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { createFaults, type Faults } from './faults';
 import { serve, type Served } from './serve';
+import { FakeSlackUsers, INSTALLED_BOT_SCOPES, lookupByEmailAnswer, usersInfoAnswer } from './slack-users';
 import { messageBlockProblems, modalViewProblems } from './slack-block-rules';
 import { FakeChannels, type FakeChannelSpec } from './slack-channels';
 
@@ -35,6 +36,10 @@ export interface FakeSlack extends Served {
   views: { id: string; triggerId: string; view: Record<string, unknown> }[];
   /** Slack user groups for usergroups.users.list: group id → member user ids. */
   userGroups: Map<string, string[]>;
+  /** The workspace's members, for users.info. */
+  users: FakeSlackUsers;
+  /** The scopes the bot token holds (the app as installed); a test may take one away, as a reinstall with fewer would. */
+  scopes: Set<string>;
   /** The workspace's channels and whether the bot is in each; a channel not listed does not exist. */
   channels: FakeChannels;
   calls: SlackCall[];
@@ -99,7 +104,15 @@ function decodeArgs(body: unknown): Record<string, unknown> {
  * The Slack Web API methods OpsLoop calls, plus response_url receivers, over real HTTP. Checks the bot token,
  * keeps channel messages (with in-place edits) and records every call for assertions.
  */
-export async function startFakeSlack(options: { botToken: string; port?: number; channels?: FakeChannelSpec[] }): Promise<FakeSlack> {
+export async function startFakeSlack(options: {
+  botToken: string;
+  port?: number;
+  channels?: FakeChannelSpec[];
+  /** The bot token's scopes; default: the manifest's. */
+  scopes?: readonly string[];
+}): Promise<FakeSlack> {
+  const scopes = new Set(options.scopes ?? INSTALLED_BOT_SCOPES);
+  const users = new FakeSlackUsers();
   const calls: SlackCall[] = [];
   const responses: ResponseUrlPost[] = [];
   const messages: ChannelMessage[] = [];
@@ -234,6 +247,12 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
         res.json(users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' });
         return;
       }
+      case 'users.info':
+        res.json(usersInfoAnswer(users, [...scopes], str(args.user)));
+        return;
+      case 'users.lookupByEmail':
+        res.json(lookupByEmailAnswer(users, [...scopes], str(args.email)));
+        return;
       case 'chat.postEphemeral':
         res.json({ ok: true, message_ts: nextTs() });
         return;
@@ -252,6 +271,8 @@ export async function startFakeSlack(options: { botToken: string; port?: number;
     messages,
     views,
     userGroups,
+    users,
+    scopes,
     channels,
     newResponseUrl: () => `${baseUrl}/response/${randomBytes(12).toString('hex')}`,
     responsesFor: (responseUrl) => responses.filter((r) => responseUrl.endsWith(`/response/${r.token}`)),

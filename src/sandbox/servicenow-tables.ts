@@ -16,6 +16,7 @@ export const INCIDENT_REFERENCES = {
   cmdb_ci: 'cmdb_ci',
   caller_id: 'sys_user',
   opened_by: 'sys_user',
+  resolved_by: 'sys_user',
 } as const satisfies Record<string, ReferenceTableName>;
 export type IncidentReferenceField = keyof typeof INCIDENT_REFERENCES;
 export const isReferenceField = (field: string): field is IncidentReferenceField => field in INCIDENT_REFERENCES;
@@ -42,6 +43,8 @@ export interface ReferenceTables {
   /** The sys_id of the record with this display value, or '' (sysparm_input_display_value=true with no match). */
   find: (table: ReferenceTableName, name: string) => string;
   userByName: (userName: string) => TableRow | undefined;
+  /** Adds a user (sys_user), as an administrator would; its display value is its name (user_name by default). */
+  addUser: (user: { user_name: string; name?: string; email?: string; active?: boolean }) => TableRow;
 }
 
 /** Seeded groups, configuration items and users, plus the integration user OpsLoop signs in as. */
@@ -50,6 +53,7 @@ export function createReferenceTables(integrationUser: string): ReferenceTables 
   const insert = (table: ReferenceTableName, fields: Record<string, string>) => {
     const row: TableRow = { ...fields, sys_id: newSysId() };
     tables[table].set(row.sys_id, row);
+    return row;
   };
   for (const name of SEED_GROUPS) insert('sys_user_group', { name, active: 'true' });
   for (const name of SEED_CIS) insert('cmdb_ci', { name, operational_status: '1' });
@@ -70,5 +74,6 @@ export function createReferenceTables(integrationUser: string): ReferenceTables 
     },
     find,
     userByName: (userName) => [...tables.sys_user.values()].find((row) => row.user_name === userName),
+    addUser: ({ user_name, name = user_name, email = '', active = true }) => insert('sys_user', { user_name, name, email, active: String(active) }),
   };
 }

@@ -95,3 +95,44 @@ export async function sendButtonClick(apiUrl: string, signingSecret: string, inp
   await response.arrayBuffer();
   return { status: response.status, ms: Date.now() - started };
 }
+
+export interface ViewSubmissionInput {
+  userId: string;
+  /** The view as OpsLoop opened it (views.open): Slack sends back its id, callback_id and private_metadata. */
+  view: { id: string; callback_id?: unknown; private_metadata?: unknown };
+  /** What the person entered, by block id: the input's value, or the option picked in a select. */
+  values: Record<string, string>;
+  selects?: readonly string[];
+}
+
+/**
+ * The form body Slack posts when someone submits a modal (a view_submission payload). It carries no response_url:
+ * Slack adds `response_urls` only for inputs with `response_url_enabled` (conversation selects), so a modal that
+ * must answer in the channel carries its own way back in private_metadata.
+ * https://docs.slack.dev/reference/interaction-payloads/view-interactions-payload
+ */
+export function viewSubmissionBody(input: ViewSubmissionInput): string {
+  const values = Object.fromEntries(
+    Object.entries(input.values).map(([blockId, value]) => [
+      blockId,
+      { value: input.selects?.includes(blockId) ? { type: 'static_select', selected_option: { value, text: { type: 'plain_text', text: value } } } : { type: 'plain_text_input', value } },
+    ]),
+  );
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'TSANDBOX', domain: 'opsloop-sandbox' },
+    user: { id: input.userId, username: input.userId.toLowerCase(), team_id: 'TSANDBOX' },
+    api_app_id: 'AOPSLOOP',
+    trigger_id: `${Date.now()}.sandbox`,
+    view: { id: input.view.id, type: 'modal', callback_id: input.view.callback_id, private_metadata: input.view.private_metadata ?? '', state: { values } },
+    response_urls: [],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** Posts a signed modal submission to an OpsLoop API, as Slack would; returns the status and the answer's body. */
+export async function sendViewSubmission(apiUrl: string, signingSecret: string, input: ViewSubmissionInput): Promise<{ status: number; body: string }> {
+  const signed = signAsSlack(signingSecret, viewSubmissionBody(input));
+  const response = await fetch(`${apiUrl}/slack/interactions`, { method: 'POST', headers: signed.headers, body: signed.body });
+  return { status: response.status, body: await response.text() };
+}

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { agentSlotRequestedSignal, type AgentSlotRequest, type AgentSlotsInput, type WorkflowRun } from '../contracts/agent-slots';
 import type { IncidentInvestigationInput, IncidentSnapshot, IncidentStatus, InvestigationResult, OpenIncidentInput } from '../contracts/investigation';
-import { incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
+import { incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal, notificationQueuedSignal, resolutionRequestedSignal } from '../contracts/messages';
 import { DEFAULT_CLOSE_CODE, type ResolutionInput, type ResolutionRequest } from '../contracts/resolution';
 import type { Notification, RunbookActionInput } from '../contracts/runbook';
 import { IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../contracts/search-attributes';
@@ -30,18 +30,24 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
     /**
      * signalWithStart on incident/<number>. A running investigation gets the event as a signal; a failed one may be
      * retried; a completed one is not started again by later edits, unless the incident was reopened (or finished in
-     * ServiceNow after OpsLoop gave up on it): see afterClosedRun. `closed` when the event changed nothing.
+     * ServiceNow after OpsLoop gave up on it): see afterClosedRun. `closed` when the event changed nothing. With
+     * `requestedBy` (`/ops incident`) the signal also records who asked, whether or not the Business Rule's insert
+     * event started the investigation first.
      */
     async deliverIncidentEvent(incident: IncidentSnapshot, requestedBy?: string): Promise<{ workflowId: string; status: 'accepted' | 'closed' }> {
       const workflowId = incidentWorkflowId(incident.number);
+      // One ServiceNow record version is one event, however often it is delivered: the server keeps it once. A request
+      // names its requester, so it is not mistaken for the Business Rule's delivery of the same version.
+      const version = `servicenow/${incident.sysId}/${incident.sysModCount}`;
+      const signal = requestedBy
+        ? { signal: incidentRequestedSignal, signalArgs: [incident, requestedBy] as [IncidentSnapshot, string] }
+        : { signal: incidentUpdatedSignal, signalArgs: [incident] as [IncidentSnapshot] };
       const start = (input: IncidentInvestigationInput, workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE') =>
-        // One ServiceNow record version is one event, however often it is delivered: the server keeps it once.
-        withRequestId(client, `servicenow/${incident.sysId}/${incident.sysModCount}`).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot]>('incidentInvestigation', {
+        withRequestId(client, requestedBy ? `${version}/requested-by/${requestedBy}` : version).signalWithStart<(input: IncidentInvestigationInput) => Promise<unknown>, [IncidentSnapshot] | [IncidentSnapshot, string]>('incidentInvestigation', {
           workflowId,
           taskQueue,
           args: [input],
-          signal: incidentUpdatedSignal,
-          signalArgs: [incident],
+          ...signal,
           workflowIdReusePolicy,
           typedSearchAttributes: [
             { key: IncidentNumber, value: incident.number },
@@ -173,6 +179,17 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
         signal: notificationQueuedSignal,
         signalArgs: [notification],
       });
+    },
+
+    /** Tells the incident's running investigation a newer version of the incident; false when none is running. */
+    async updateInvestigation(incident: IncidentSnapshot): Promise<boolean> {
+      try {
+        await client.workflow.getHandle(incidentWorkflowId(incident.number)).signal(incidentUpdatedSignal, incident);
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return false;
+        throw err;
+      }
     },
 
     /** Hands a request for an agent slot to the task queue's semaphore, started on first use (`agent-slots/<queue>`). */

@@ -17,8 +17,12 @@ export function refusalOf(request: ApprovalRequest, outcome: ApprovalOutcome | u
   }
   if (!mayDecide(request, decision)) throw refuse(`Only the approvers for ${request.incidentNumber} can decide; you are not one of them.`);
   if (!request.choices.includes(decision.choice)) throw refuse(`"${decision.choice}" is not a choice here.`);
-  if (decision.choice === 'approve' && decision.userId === request.requester && !request.requesterMayApprove) {
-    throw refuse('You asked for this; someone else has to approve it.');
+  if (decision.choice === 'approve' && !request.requesterMayApprove) {
+    if ([request.requester, ...(request.requesters ?? [])].includes(decision.userId)) throw refuse('You asked for this; someone else has to approve it.');
+    if (request.openedBy?.includes(decision.userId)) throw refuse(`You opened ${request.incidentNumber} in ServiceNow (its caller or opener); someone else has to approve it.`);
+    if (request.openedByUnknown) {
+      throw refuse(`OpsLoop could not tell who opened ${request.incidentNumber} in ServiceNow (${request.openedByUnknown}), so nobody can approve this request. The Slack app needs users:read.email; once fixed, escalate to ask again.`);
+    }
   }
   if (decision.choice === 'approve' && approvedBy.includes(decision.userId)) {
     throw refuse(`You already approved; ${request.requiredApprovals - approvedBy.length} more approval(s) needed from someone else.`);

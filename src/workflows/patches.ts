@@ -16,4 +16,10 @@ export const PATCH = {
    * condition, one activity per page; before, one read of the last N minutes and one delivery.
    */
   reconcileFromCursor: 'reconcile-from-cursor',
+  /** Since 1.1.0: a priority changed while the investigation runs reads that priority's approval rule again (the stricter one applies). */
+  approvalRuleFollowsPriority: 'approval-rule-follows-priority',
+  /** Since 1.1.0: a Resolution asked from Slack tells the incident's running investigation the resolved incident (its own write is not sent back by a --skip-user Business Rule). */
+  resolutionTellsInvestigation: 'resolution-tells-investigation',
+  /** Since 1.1.0: each decision round reads who opened the incident in ServiceNow, as Slack users (activity slackUsersWhoOpened). */
+  openersMayNotApprove: 'openers-may-not-approve',
 } as const satisfies Record<string, string>;

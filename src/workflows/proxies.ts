@@ -40,6 +40,15 @@ export const slack = proxyActivities<
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
+/** Who people are on the other side (ServiceNow users ↔ Slack users, by e-mail). */
+export const identity = proxyActivities<Pick<Activities, 'slackUsersWhoOpened'>>({
+  summary: 'ServiceNow users ↔ Slack users (by e-mail)',
+  startToCloseTimeout: '15s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
 export const agent = proxyActivities<Pick<Activities, 'requestInvestigation'>>({
   summary: 'Investigator (agent webhook)',
   startToCloseTimeout: '20s',
@@ -66,7 +75,7 @@ const AUDIT_OPTIONS = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 } as const;
 
-export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf'>>({
+export const temporal = proxyActivities<Pick<Activities, 'requestResolutionFor' | 'incidentStatus' | 'deliverIncidentEvents' | 'startInvestigationOf' | 'tellInvestigationOf'>>({
   summary: 'Other OpsLoop workflows (Temporal client)',
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '5m',

@@ -1,11 +1,12 @@
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { IncidentState, incidentStateLabel, isFinishedState } from '../contracts/incident-state';
 import { resolutionRequestedSignal, resolutionStageQuery } from '../contracts/messages';
 import type { ResolutionInput, ResolutionOutcome, ResolutionRequest } from '../contracts/resolution';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../contracts/search-attributes';
 import { recordAudit } from './audit-trail';
-import { servicenow, slack } from './proxies';
+import { PATCH } from './patches';
+import { servicenow, slack, temporal } from './proxies';
 import { upsertChanged } from './search-attributes';
 
 const who = (r: ResolutionRequest | undefined): string => (r ? `<@${r.slackUserId}>` : 'OpsLoop');
@@ -65,6 +66,15 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
     }
   };
 
+  /**
+   * A --skip-user Business Rule does not send OpsLoop's own write back, so the incident's running investigation (a
+   * pending decision, say) is told here; not when this resolution is its child (it asked for it itself).
+   */
+  const tellInvestigation = async () => {
+    if (workflowInfo().parent || !patched(PATCH.resolutionTellsInvestigation)) return;
+    await temporal.tellInvestigationOf(incidentNumber).catch((err: unknown) => log.warn('could not tell the investigation', { incidentNumber, reason: reasonOf(err) }));
+  };
+
   /** One audit row per person who asked (however they asked), with the outcome they were given. */
   const auditRequests = (result: string, reason?: string) =>
     Promise.all(
@@ -90,6 +100,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
             closeCode: resolver?.closeCode ?? input.closeCode,
             closeNotes: closeNotesFor(input, resolver),
             workNote: `OpsLoop: resolved from Slack by ${whoPlain(resolver)} (workflow ${workflowInfo().workflowId}).`,
+            resolvedBy: resolver?.slackUserId,
           });
     if (!result.changed) {
       outcome = { status: 'already-finished', incidentNumber, state: result.incident.state };
@@ -111,7 +122,7 @@ export async function resolution(input: ResolutionInput): Promise<ResolutionOutc
 
   if (outcome.status === 'resolved') {
     enterStage('resolved', `Resolved by ${who(requesters[0])}.`);
-    await notifyRequesters(`:white_check_mark: ${incidentNumber} resolved by ${who(requesters[0])}.`, 'in_channel');
+    await Promise.all([notifyRequesters(`:white_check_mark: ${incidentNumber} resolved by ${who(requesters[0])}.`, 'in_channel'), tellInvestigation()]);
   } else {
     enterStage('resolved', `Already ${incidentStateLabel(outcome.state)} in ServiceNow; nothing changed.`);
     await notifyRequesters(`${incidentNumber} is already ${incidentStateLabel(outcome.state)} in ServiceNow; nothing was changed.`, 'ephemeral');

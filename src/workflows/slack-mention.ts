@@ -20,6 +20,7 @@ export async function slackMention(input: SlackMentionInput): Promise<void> {
         channelId: input.channel,
         replyIn: thread,
         eventId: input.eventId,
+        closeNotes: request.closeNotes,
       });
       return;
     case 'status': {

@@ -1,7 +1,7 @@
 import { Connection, Client, WorkflowFailedError } from '@temporalio/client';
 import { createWorkflowGateway } from '../../src/api/workflow-gateway';
 import { resolutionWorkflowId } from '../../src/contracts/workflow-ids';
-import { sendSlashCommand, signAsSlack, slashCommandBody } from '../../src/sandbox/slack-requests';
+import { sendSlashCommand, sendViewSubmission, signAsSlack, slashCommandBody } from '../../src/sandbox/slack-requests';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 import { expectNoWorkflowsIn } from '../helpers/temporal';
@@ -108,6 +108,48 @@ describe('/ops resolve through the real API, worker and dev server', () => {
     expect(reply.text).toContain('Data Policy Exception');
     expect(patches()).toHaveLength(1);
     expect(stack.servicenow.incident('INC0010001')?.state).toBe('2');
+  });
+
+  /** `/ops resolve <number>` without notes opens the form; the person fills it in and submits it, as in Slack. */
+  const resolveWithForm = async (number: string, notes: string) => {
+    const { responseUrl, answer } = resolve(`resolve ${number}`);
+    const ack = await answer;
+    expect(ack).toMatchObject({ status: 200, body: '' });
+    const opened = await eventually(() => stack.slack.views.at(-1), 5000, 'the resolve form');
+    const submitted = await sendViewSubmission(stack.apiUrl, stack.signingSecret, {
+      userId: USER.userId,
+      view: { id: opened.id, ...opened.view },
+      values: { close_code: 'Workaround provided', close_notes: notes },
+      selects: ['close_code'],
+    });
+    // An empty 200 closes the form; the outcome then comes where the command was typed.
+    expect(submitted).toEqual({ status: 200, body: '' });
+    return responseUrl;
+  };
+  const repliesTo = (responseUrl: string, count: number) =>
+    eventually(() => {
+      const texts = stack.slack.responsesFor(responseUrl).map((r) => String(r.body.text));
+      return texts.length >= count ? texts : undefined;
+    }, 30_000, `${count} replies on ${responseUrl}`);
+
+  it('the resolve form ends like the command with notes: resolved, and the person is told where they typed it', async () => {
+    const responseUrl = await resolveWithForm('INC0010001', 'Rolled back the 09:10 deploy of checkout-api.');
+    expect(await repliesTo(responseUrl, 1)).toEqual([':white_check_mark: INC0010001 resolved by <@U0ALICE>.']);
+    expect(stack.slack.responsesFor(responseUrl)[0]!.body).toMatchObject({ response_type: 'in_channel' });
+    expect(stack.servicenow.incident('INC0010001')).toMatchObject({ state: '6', close_code: 'Workaround provided', close_notes: expect.stringContaining('Rolled back the 09:10 deploy') });
+    expect(patches()).toHaveLength(1);
+  });
+
+  it('the resolve form tells the person when the incident was already resolved', async () => {
+    const responseUrl = await resolveWithForm('INC0010004', 'Nothing left to do here.');
+    expect(await repliesTo(responseUrl, 1)).toEqual(['INC0010004 is already Resolved in ServiceNow; nothing was changed.']);
+    expect(patches()).toHaveLength(0);
+  });
+
+  it('the resolve form tells the person when ServiceNow has no such incident', async () => {
+    const responseUrl = await resolveWithForm('INC0099999', 'Restarted the whole thing.');
+    expect((await repliesTo(responseUrl, 1))[0]).toMatch(/Could not resolve INC0099999: ServiceNow has no incident INC0099999/);
+    expect(patches()).toHaveLength(0);
   });
 
   it('rejects a forged signature with 401 and starts nothing', async () => {

@@ -3,7 +3,7 @@ import { RECONCILE_SCHEDULE_ID, ensureReconcileSchedule } from '../../src/tempor
 import { renderBusinessRule } from '../../src/servicenow/business-rule';
 import { signAsSlack } from '../../src/sandbox/slack-requests';
 import { runBusinessRule, SAMPLE_INCIDENT } from '../helpers/servicenow-business-rule-harness';
-import { decisionMessage } from '../helpers/incident-loop';
+import { decisionMessage, incidentResult, rootMessages } from '../helpers/incident-loop';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
 import { expectNoWorkflowsIn } from '../helpers/temporal';
@@ -23,11 +23,11 @@ describe('Slack Events API, /ops status, the reconcile schedule and the generate
       body: signed.body,
     });
   };
-  const mention = (eventId: string, text: string, ts = '1700000100.000100') => ({
+  const mention = (eventId: string, text: string, ts = '1700000100.000100', more: { user?: string; thread_ts?: string } = {}) => ({
     type: 'event_callback',
     event_id: eventId,
     event_time: 1700000100,
-    event: { type: 'app_mention', user: 'U0ALICE', text: `<@U0OPSLOOP> ${text}`, channel: 'C0INCIDENTS', ts, event_ts: ts },
+    event: { type: 'app_mention', user: more.user ?? 'U0ALICE', text: `<@U0OPSLOOP> ${text}`, channel: 'C0INCIDENTS', ts, event_ts: ts, ...(more.thread_ts ? { thread_ts: more.thread_ts } : {}) },
   });
   const repliesIn = (ts: string) => stack.slack.messages.filter((m) => m.thread_ts === ts);
 
@@ -88,6 +88,34 @@ describe('Slack Events API, /ops status, the reconcile schedule and the generate
     const { text } = (await res.json()) as { text: string };
     expect(text.split('\n')[0]).toBe(`${number} · P3 · awaiting-decision · findings received`);
     expect(text).toContain('Waiting for 1 approval(s) from <@U0APPROVER1>, <@U0APPROVER2>, <@U0ADMIN>.');
+  });
+
+  it("status, approve and resolve mentioned inside an incident's thread act on that thread's incident without its number", async () => {
+    stack = await startStack();
+    stack.servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret, skipUser: stack.businessRule.skipUser });
+    const first = stack.servicenow.createIncident({ short_description: 'Queue backlog growing', state: '2', ...impactUrgencyFor('3') }).number;
+    const second = stack.servicenow.createIncident({ short_description: 'Cache hit rate dropped', state: '2', ...impactUrgencyFor('3') }).number;
+    await Promise.all([decisionMessage(stack, first), decisionMessage(stack, second)]);
+    const [root] = rootMessages(stack, first);
+    const [otherRoot] = rootMessages(stack, second);
+    const inThread = (threadTs: string) => stack.slack.messages.filter((m) => m.thread_ts === threadTs).map((m) => m.text);
+
+    await postEvent(mention(`Ev${Date.now()}TS`, 'status', '1700000500.000500', { thread_ts: root!.ts }));
+    await eventually(() => inThread(root!.ts).find((t) => t.startsWith(`${first} · P3 · awaiting-decision`)), 15_000, 'the status in the thread');
+
+    await postEvent(mention(`Ev${Date.now()}TA`, 'approve looks right to me', '1700000501.000501', { user: 'U0APPROVER1', thread_ts: root!.ts }));
+    await expect(incidentResult(stack, first)).resolves.toMatchObject({ outcome: 'resolved', decidedBy: 'U0APPROVER1' });
+    expect(stack.servicenow.incident(first)!.work_notes.join('\n')).toContain('Comment: looks right to me');
+
+    await postEvent(mention(`Ev${Date.now()}TR`, 'resolve rolled back the cache config', '1700000502.000502', { thread_ts: otherRoot!.ts }));
+    await eventually(() => inThread(otherRoot!.ts).find((t) => t === `:white_check_mark: ${second} resolved by <@U0ALICE>.`), 15_000, 'the resolution in the thread');
+    expect(stack.servicenow.incident(second)!.close_notes).toContain('rolled back the cache config');
+
+    // Outside an incident's thread the number is still needed, and nothing is acted on.
+    const before = stack.servicenow.transitions.length;
+    await postEvent(mention(`Ev${Date.now()}TN`, 'status', '1700000503.000503'));
+    expect((await eventually(() => repliesIn('1700000503.000503')[0])).text).toContain('Which incident?');
+    expect(stack.servicenow.transitions).toHaveLength(before);
   });
 
   it('the reconcile workflow starts investigations whose webhook never arrived, and only once', async () => {

@@ -8,6 +8,7 @@ import { createLogger } from '../../src/log';
 import { COMMANDS } from '../../src/policy/schema';
 import { serve, type Served } from '../../src/sandbox/serve';
 import { signAsSlack } from '../../src/sandbox/slack-requests';
+import { INSTALLED_BOT_SCOPES } from '../../src/sandbox/slack-users';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -29,7 +30,9 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'reactions.add': ['reactions:write'],
   'usergroups.list': ['usergroups:read'],
   'usergroups.users.list': ['usergroups:read'],
-  'users.info': ['users:read'],
+  // users:read for the method; OpsLoop reads profile.email, which Slack includes only with users:read.email.
+  'users.info': ['users:read', 'users:read.email'],
+  'users.lookupByEmail': ['users:read.email'],
   'views.open': [],
   'views.publish': [],
   'views.push': [],
@@ -210,5 +213,9 @@ describe('slack/manifest.yaml matches what the code handles', () => {
       ...manifest.settings.event_subscriptions.bot_events.flatMap((e) => EVENT_SCOPES[e] ?? [`(no scope known for event ${e})`]),
     ];
     expect(sorted(manifest.oauth_config.scopes.bot)).toEqual(sorted(needed));
+  });
+
+  it('is what the sandbox workspace granted: the fake Slack answers with exactly the manifest scopes', () => {
+    expect(sorted(INSTALLED_BOT_SCOPES)).toEqual(sorted(manifest.oauth_config.scopes.bot));
   });
 });

@@ -103,6 +103,33 @@ describe('decision rules of an investigation', () => {
     await expect(handle.result()).resolves.toMatchObject({ outcome: 'rejected', decidedBy: APPROVER_A });
   });
 
+  it('a P3 raised to P1 while its decision is pending is asked again under the P1 rule, and lowering it back relaxes nothing', async () => {
+    // The policy as the worker reads it: P1 needs two approvers, every other priority one.
+    const ruleFor = (priority?: string) => Promise.resolve(settings({ requiredApprovals: priority === '1' ? 2 : 1 }));
+    harness = await startWorkflowHarness(investigationActivities({ getInvestigationSettings: ruleFor }));
+    const handle = await start(harness);
+    await handle.signal(findingsReceivedSignal, findings('Latency from a noisy neighbour.'));
+    const first = await pending(handle, 1);
+    expect(first.requiredApprovals).toBe(1);
+
+    await handle.signal(incidentUpdatedSignal, { ...incident(), priority: '1', impact: '1', urgency: '1', sysModCount: 2 });
+    const second = await pending(handle, 2);
+    expect(closedAs()).toEqual([{ workflowId: first.workflowId, outcome: 'superseded' }]);
+    expect(second.requiredApprovals).toBe(2);
+    expect(approvalRequests(harness)[1]!.request.requiredApprovals).toBe(2);
+    await expect(approve(first.workflowId, APPROVER_A)).rejects.toThrow();
+
+    // Lowered again while pending: asked again on the new evidence, but the stricter rule stays.
+    await handle.signal(incidentUpdatedSignal, { ...incident(), priority: '3', sysModCount: 3 });
+    const third = await pending(handle, 3);
+    expect(third.requiredApprovals).toBe(2);
+    await approve(third.workflowId, APPROVER_A);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(harness.callsOf('resolveIncident')).toHaveLength(0);
+    await approve(third.workflowId, APPROVER_B);
+    await expect(handle.result()).resolves.toMatchObject({ outcome: 'resolved', decidedBy: APPROVER_B });
+  });
+
   it('expiry ends the decision as expired: nothing runs and nothing is resolved', async () => {
     harness = await startWorkflowHarness(investigationActivities({ getInvestigationSettings: () => Promise.resolve(settings({ expiryMs: 1500, reminderIntervalMs: 1000 })) }));
     const handle = await start(harness);

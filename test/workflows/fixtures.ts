@@ -72,6 +72,7 @@ export function investigationActivities(overrides: InlineActivities = {}): Inlin
     refreshApprovalRequest: () => Promise.resolve(),
     closeApprovalRequest: () => Promise.resolve(),
     executeAction: (): Promise<ActionResult> => Promise.resolve({ ok: true, code: 0, durationMs: 5, excerpt: 'done', summary: 'exited with code 0' }),
+    slackUsersWhoOpened: () => Promise.resolve([]),
     resolveIncident: () => Promise.resolve({ changed: true, incident: { sys_id: 'sys-0001', number: 'INC0020001', state: '6' } }),
     findIncident: () => Promise.resolve({ sys_id: 'sys-0001', number: 'INC0020001', state: '2' }),
     notify: () => Promise.resolve(0),

@@ -38,11 +38,13 @@ export function viewSubmissionRoute(deps: CommandDeps) {
         slackUserId: user.id,
         slackUserName: ctx.userName,
         channelId: meta.channelId,
+        responseUrl: meta.responseUrl,
         source: 'modal',
         text: closeNotes,
         closeCode,
         closeNotes,
       });
+      // An empty answer closes the form; the Resolution tells the outcome through the command's response_url.
       res.status(200).end();
       return;
     }

@@ -11,7 +11,13 @@ export type Command =
   | { kind: 'actions' }
   | { kind: 'run'; action: string; args: string[]; dryRun: boolean }
   | { kind: 'cancel'; id: string }
-  | { kind: 'invalid'; problem: string };
+  /** `lacksIncident`: an incident command that named no incident (inside an incident's thread, the thread names it). */
+  | { kind: 'invalid'; problem: string; lacksIncident?: boolean };
+
+/** What the place a command was given in says: inside an incident's Slack thread, that incident. */
+export interface CommandContextHint {
+  incidentNumber?: string;
+}
 
 /** Slash commands OpsLoop answers; `/ops-resolve` is the name teams already use for the resolve flow. */
 export const SLASH_COMMANDS = ['/ops', '/ops-resolve'] as const;
@@ -38,21 +44,31 @@ export const usageText = (commands: readonly CommandName[]): string =>
 const INCIDENT_COMMANDS = ['status', 'investigate', 'approve', 'reject', 'audit', 'resolve'] as const;
 type IncidentCommand = (typeof INCIDENT_COMMANDS)[number];
 
-function parseIncidentCommand(kind: IncidentCommand, args: string[]): Command {
+function parseIncidentCommand(kind: IncidentCommand, args: string[], hint: CommandContextHint = {}): Command {
   const [raw, ...rest] = args;
-  if (!raw) return { kind: 'invalid', problem: `Which incident? Try \`/ops ${kind} INC0010001\`.` };
-  const incidentNumber = normaliseIncidentNumber(raw);
-  if (!incidentNumber) return { kind: 'invalid', problem: `\`${raw.slice(0, 60)}\` is not an incident number (expected e.g. INC0010001).` };
+  const named = raw ? normaliseIncidentNumber(raw) : undefined;
+  // A word that tries to be a number (INC12) is a typo to report, never notes for the thread's incident.
+  const lacksIncident = !named && !/^inc\d/i.test(raw ?? '');
+  if (lacksIncident && hint.incidentNumber) return withIncident(kind, hint.incidentNumber, args);
+  if (!raw) return { kind: 'invalid', problem: `Which incident? Try \`/ops ${kind} INC0010001\`.`, lacksIncident: true };
+  if (!named) return { kind: 'invalid', problem: `\`${raw.slice(0, 60)}\` is not an incident number (expected e.g. INC0010001).`, ...(lacksIncident ? { lacksIncident } : {}) };
+  return withIncident(kind, named, rest);
+}
+
+function withIncident(kind: IncidentCommand, incidentNumber: string, rest: string[]): Command {
   if (kind === 'resolve') return { kind, incidentNumber, ...(rest.length ? { notes: rest.join(' ').slice(0, 3000) } : {}) };
   if (kind === 'approve' || kind === 'reject') return { kind, incidentNumber, ...(rest.length ? { comment: rest.join(' ').slice(0, 500) } : {}) };
   if (rest.length) return { kind: 'invalid', problem: `\`/ops ${kind}\` takes only an incident number.` };
   return { kind, incidentNumber };
 }
 
-/** Parses what follows the slash command (or the mention) into a typed command. Never throws. */
-export function parseCommandText(command: string, text: string): Command {
+/**
+ * Parses what follows the slash command (or the mention) into a typed command. Never throws. An incident command
+ * without a number takes the hint's incident (a mention inside that incident's thread).
+ */
+export function parseCommandText(command: string, text: string, hint: CommandContextHint = {}): Command {
   const words = text.trim().split(/\s+/).filter(Boolean);
-  if (command === '/ops-resolve') return parseIncidentCommand('resolve', words);
+  if (command === '/ops-resolve') return parseIncidentCommand('resolve', words, hint);
   const [verb, ...args] = words;
   const name = verb?.toLowerCase();
   if (name === undefined || name === 'help') return { kind: 'help' };
@@ -68,6 +84,6 @@ export function parseCommandText(command: string, text: string): Command {
     return { kind: 'cancel', id };
   }
   if (name === 'jobs' || name === 'incident' || name === 'actions') return args.length ? { kind: 'invalid', problem: `\`/ops ${name}\` takes no arguments.` } : { kind: name };
-  if ((INCIDENT_COMMANDS as readonly string[]).includes(name)) return parseIncidentCommand(name as IncidentCommand, args);
+  if ((INCIDENT_COMMANDS as readonly string[]).includes(name)) return parseIncidentCommand(name as IncidentCommand, args, hint);
   return { kind: 'invalid', problem: `I don't know \`${String(verb).slice(0, 40)}\`.` };
 }

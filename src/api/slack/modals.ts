@@ -9,13 +9,21 @@ export const CLOSE_CODES = ['Solution provided', 'Workaround provided', 'Resolve
 
 const option = (value: string, text = value) => ({ text: { type: 'plain_text' as const, text }, value });
 
-export const modalMetadataSchema = z.object({ incidentNumber: z.string().optional(), channelId: z.string().optional() });
+export const modalMetadataSchema = z.object({
+  incidentNumber: z.string().optional(),
+  channelId: z.string().optional(),
+  /**
+   * The response_url of the command that opened the form: a submission carries none of its own, and the outcome is
+   * told where the command was typed (five uses within 30 minutes of the command).
+   */
+  responseUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
 
-export function resolveModal(incidentNumber: string, channelId: string): View {
+export function resolveModal(incidentNumber: string, channelId: string, responseUrl?: string): View {
   return {
     type: 'modal',
     callback_id: RESOLVE_MODAL,
-    private_metadata: JSON.stringify({ incidentNumber, channelId }),
+    private_metadata: JSON.stringify({ incidentNumber, channelId, responseUrl }),
     title: { type: 'plain_text', text: `Resolve ${incidentNumber}` },
     submit: { type: 'plain_text', text: 'Resolve' },
     close: { type: 'plain_text', text: 'Cancel' },

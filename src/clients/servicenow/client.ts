@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { Incident } from '../../contracts/schemas/incident';
-import { IncidentNotFoundError, UnexpectedResponseError } from '../errors';
+import { HttpError, IncidentNotFoundError, UnexpectedResponseError } from '../errors';
 import { fetchJson, type FetchFn } from '../http';
 import type { IncidentSnapshot } from '../../contracts/investigation';
 import { impactUrgencyFor, parsePriority } from '../../servicenow/priority';
@@ -29,7 +30,26 @@ export interface IncidentChanges {
   close_code?: string;
   close_notes?: string;
   work_notes?: string;
+  /** A sys_user sys_id. */
+  resolved_by?: string;
 }
+
+/** A ServiceNow user (sys_user) as OpsLoop names it. */
+export interface ServiceNowUser {
+  sysId: string;
+  userName: string;
+}
+
+/** Who opened an incident: the caller and the user who created the record (sys_user sys_ids, '' when empty). */
+export interface IncidentPeople {
+  callerId: string;
+  openedBy: string;
+}
+
+const userSchema = z.object({ sys_id: z.string().min(1), user_name: z.string().default(''), email: z.string().default('') });
+const userListSchema = z.object({ result: z.array(userSchema) });
+const userResponseSchema = z.object({ result: userSchema });
+const peopleSchema = z.object({ result: z.object({ caller_id: z.string().default(''), opened_by: z.string().default('') }) });
 
 export type ServiceNowClient = ReturnType<typeof createServiceNowClient>;
 
@@ -73,6 +93,42 @@ export function createServiceNowClient(cfg: ServiceNowClientConfig) {
   };
 
   return {
+    /** The user OpsLoop signs in as: what ServiceNow records as the author of OpsLoop's own writes. */
+    integrationUser: cfg.username,
+
+    /**
+     * The active sys_user with this e-mail address, if any (Table API query on sys_user by `email`,
+     * https://www.servicenow.com/docs/r/api-reference/rest-apis/c_TableAPI.html). `^` would end the encoded query's
+     * term, so an address holding one matches nobody.
+     */
+    async findUserByEmail(email: string): Promise<ServiceNowUser | undefined> {
+      if (!email || email.includes('^')) return undefined;
+      const target = 'ServiceNow GET sys_user by email';
+      const query = new URLSearchParams({ sysparm_query: `email=${email}^active=true`, sysparm_fields: 'sys_id,user_name,email', sysparm_display_value: 'false', sysparm_limit: '1' });
+      const [user] = parse(target, userListSchema, await request(target, `/api/now/table/sys_user?${query.toString()}`)).result;
+      return user && { sysId: user.sys_id, userName: user.user_name };
+    },
+
+    /** A user's e-mail address by sys_id ('' when it has none); undefined when no such user is visible (404). */
+    async getUserEmail(sysId: string): Promise<string | undefined> {
+      const target = `ServiceNow GET sys_user/${sysId}`;
+      const query = new URLSearchParams({ sysparm_fields: 'sys_id,user_name,email', sysparm_display_value: 'false' });
+      try {
+        return parse(target, userResponseSchema, await request(target, `/api/now/table/sys_user/${encodeURIComponent(sysId)}?${query.toString()}`)).result.email;
+      } catch (err) {
+        if (err instanceof HttpError && err.status === 404) return undefined;
+        throw err;
+      }
+    },
+
+    /** caller_id and opened_by as sys_ids (database values without reference links). */
+    async getIncidentPeople(sysId: string): Promise<IncidentPeople> {
+      const target = `ServiceNow GET incident/${sysId} caller and opener`;
+      const query = new URLSearchParams({ sysparm_fields: 'caller_id,opened_by', sysparm_display_value: 'false', sysparm_exclude_reference_link: 'true' });
+      const { result } = parse(target, peopleSchema, await request(target, `/api/now/table/incident/${encodeURIComponent(sysId)}?${query.toString()}`));
+      return { callerId: result.caller_id, openedBy: result.opened_by };
+    },
+
     /** Throws IncidentNotFoundError when no incident has this number. */
     async getIncidentByNumber(number: string): Promise<Incident> {
       const target = `ServiceNow GET incident ${number}`;

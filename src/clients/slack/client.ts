@@ -101,6 +101,30 @@ export function createSlackClient(cfg: SlackClientConfig) {
       return res.permalink ?? '';
     },
 
+    /**
+     * A person's e-mail address from users.info: Slack includes `profile.email` only when the token has the
+     * users:read.email scope (https://docs.slack.dev/reference/methods/users.info, "Email addresses"), so undefined
+     * means "not visible to OpsLoop" as much as "none".
+     */
+    async userEmail(userId: string): Promise<string | undefined> {
+      const res = await call('Slack users.info', () => web.users.info({ user: userId }));
+      return res.user?.profile?.email || undefined;
+    },
+
+    /**
+     * The workspace member with this e-mail address, if any (users.lookupByEmail, which needs users:read.email:
+     * https://docs.slack.dev/reference/methods/users.lookupByEmail); `users_not_found` means nobody has it.
+     */
+    async userIdByEmail(email: string): Promise<string | undefined> {
+      try {
+        const res = await call('Slack users.lookupByEmail', () => web.users.lookupByEmail({ email }));
+        return res.user?.id || undefined;
+      } catch (err) {
+        if (err instanceof SlackApiError && err.code === 'users_not_found') return undefined;
+        throw err;
+      }
+    },
+
     /** Replies through a command's or click's response_url (plain HTTP, not a Web API method). */
     async respond(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
       await fetchJson({

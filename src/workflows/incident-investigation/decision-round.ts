@@ -8,6 +8,7 @@ import { approvalWorkflowId } from '../../contracts/workflow-ids';
 import { humanApproval } from '../human-approval';
 import { slack } from '../proxies';
 import { decisionRequestOf, sameRequest } from './evidence';
+import { readOpeners } from './openers';
 import { proposalChecker } from './proposal-checker';
 import { reasonOf } from './reason-of';
 import type { InvestigationState } from './state';
@@ -41,6 +42,7 @@ async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<t
     } else {
       const byFindings = proposals.newFindings();
       proposal = await proposals.current();
+      await state.followPriority();
       if (sameRequest(build(proposal), asked)) continue;
       await child.signal(supersedeApprovalSignal, byFindings ? 'new findings' : 'a change to the incident in ServiceNow');
     }
@@ -60,9 +62,11 @@ export async function askForDecision(state: InvestigationState): Promise<Decisio
   let escalations = 0;
   for (let n = 1; ; n++) {
     if (state.finishedElsewhere()) return { outcome: 'withdrawn' };
+    await state.followPriority();
+    await readOpeners(state);
     const proposal = await proposals.current();
     const build = (p: CheckedProposal | undefined) =>
-      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requestedBy, mayEscalate: escalations < MAX_ESCALATIONS });
+      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requesters[0], requesters: state.requesters, openers: state.openers, mayEscalate: escalations < MAX_ESCALATIONS });
     const request = build(proposal);
     if (state.stage !== 'awaiting-decision') {
       await state.enterStage('awaiting-decision', state.findings ? 'Findings posted; waiting for an approver.' : 'Waiting for an approver (no findings).');

@@ -39,6 +39,16 @@ export function evidenceOf(incident: IncidentSnapshot, findings: Findings | unde
 export const requiredApprovalsFor = (settings: InvestigationSettings, proposal: CheckedProposal | undefined): number =>
   Math.max(settings.requiredApprovals, proposal?.valid ? APPROVAL_LEVEL_COUNT[proposal.approval] : 1);
 
+/**
+ * The settings with the stricter of two approval rules: a priority changed during the investigation can tighten the
+ * rule (a P3 raised to P1), never relax it (lowering the priority is no way around a two-person rule).
+ */
+export const stricterRule = (current: InvestigationSettings, other: InvestigationSettings): InvestigationSettings => ({
+  ...current,
+  requiredApprovals: Math.max(current.requiredApprovals, other.requiredApprovals),
+  requesterMayApprove: current.requesterMayApprove && other.requesterMayApprove,
+});
+
 export interface DecisionContext {
   incident: IncidentSnapshot;
   findings: Findings | undefined;
@@ -46,6 +56,10 @@ export interface DecisionContext {
   settings: InvestigationSettings;
   thread: ThreadRef;
   requester: string | undefined;
+  /** Everyone who asked for the investigation (Slack user ids). */
+  requesters?: readonly string[];
+  /** Who opened the incident in ServiceNow, as Slack users, or why that is unknown. */
+  openers?: { slackUserIds: string[] } | { unknown: string };
   /** Whether the request may still be escalated (escalations are bounded). */
   mayEscalate: boolean;
 }
@@ -66,6 +80,8 @@ export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
     approverGroups: c.settings.approverGroups,
     requiredApprovals: requiredApprovalsFor(c.settings, c.proposal),
     requester: c.requester,
+    ...(c.requesters?.length ? { requesters: [...c.requesters] } : {}),
+    ...(c.openers && 'unknown' in c.openers ? { openedByUnknown: c.openers.unknown } : c.openers?.slackUserIds.length ? { openedBy: [...c.openers.slackUserIds] } : {}),
     requesterMayApprove: c.settings.requesterMayApprove,
     thread: c.thread,
     reminderIntervalMs: c.settings.reminderIntervalMs,
@@ -74,9 +90,16 @@ export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
   };
 }
 
-/** Two requests ask the same thing when the question, evidence, preview and rule are the same. */
+/** Two requests ask the same thing when the question, evidence, preview, rule and who may not approve are the same. */
 export const sameRequest = (a: ApprovalRequest, b: ApprovalRequest): boolean =>
-  a.question === b.question && a.evidence === b.evidence && a.preview === b.preview && a.requiredApprovals === b.requiredApprovals && a.choices.join() === b.choices.join();
+  a.question === b.question &&
+  a.evidence === b.evidence &&
+  a.preview === b.preview &&
+  a.requiredApprovals === b.requiredApprovals &&
+  a.choices.join() === b.choices.join() &&
+  (a.requesters ?? []).join() === (b.requesters ?? []).join() &&
+  (a.openedBy ?? []).join() === (b.openedBy ?? []).join() &&
+  a.openedByUnknown === b.openedByUnknown;
 
 /** What the ticket's close notes say after an approval. */
 export function closeNotesOf(findings: Findings | undefined, approver: string, remediation?: string): string {

@@ -1,13 +1,15 @@
-import { setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { isFinishedState } from '../../contracts/incident-state';
 import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
 import type { AgentTaskRef } from '../../contracts/agent-task';
 import { TERMINAL_AGENT_EVENTS } from '../../contracts/agent-task';
-import { agentTaskEventSignal, findingsReceivedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
+import { agentTaskEventSignal, findingsReceivedSignal, incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
 import type { Findings } from '../../contracts/schemas/findings';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../../contracts/search-attributes';
 import { localSettings, slack } from '../proxies';
 import { upsertChanged } from '../search-attributes';
+import { PATCH } from '../patches';
+import { stricterRule } from './evidence';
 
 /** The start of the findings a status query returns (Markdown): enough for `/ops status` to show a rendered glance. */
 const STATUS_SUMMARY_CHARS = 2000;
@@ -25,7 +27,13 @@ export class InvestigationState {
   private detail = '';
   private openedThread?: ThreadRef;
   private loadedSettings?: InvestigationSettings;
+  /** The priorities whose approval rules the settings hold. */
+  private rulePriorities: string[] = [];
   pendingApproval?: PendingApproval;
+  /** The Slack users who asked for this investigation, in the order they asked; none of them may approve it. */
+  readonly requesters: string[] = [];
+  /** Who opened the incident in ServiceNow, as Slack users (read for each decision), or why that is unknown. */
+  openers?: { slackUserIds: string[] } | { unknown: string };
   /** The agent task following this incident, once created (task-mode investigators). */
   agentTask?: AgentTaskRef;
   /** A lifecycle event said the task has a final answer: check it now rather than at the next poll. */
@@ -36,9 +44,15 @@ export class InvestigationState {
     readonly requestedBy?: string,
   ) {
     this.incident = incident;
-    setHandler(incidentUpdatedSignal, (update) => {
+    if (requestedBy) this.requesters.push(requestedBy);
+    const onUpdate = (update: IncidentSnapshot) => {
       // Deliveries repeat and arrive out of order (Business Rules, the reconcile schedule): only newer versions count.
       if (update.sysId === this.incident.sysId && update.sysModCount > this.incident.sysModCount) this.incident = update;
+    };
+    setHandler(incidentUpdatedSignal, onUpdate);
+    setHandler(incidentRequestedSignal, (update, by) => {
+      onUpdate(update);
+      if (!this.requesters.includes(by)) this.requesters.push(by);
     });
     setHandler(findingsReceivedSignal, (received) => {
       // Later findings replace earlier ones; a pending decision is then asked again on the new evidence.
@@ -67,6 +81,15 @@ export class InvestigationState {
   /** The worker's settings and the policy's rule for this priority, read once (recorded, so replays see the same). */
   async loadSettings(): Promise<void> {
     this.loadedSettings = await localSettings.getInvestigationSettings(this.incident.priority);
+    this.rulePriorities = [this.incident.priority];
+  }
+
+  /** After a priority change in ServiceNow: the new priority's rule is read, and the stricter of the rules applies. */
+  async followPriority(): Promise<void> {
+    const { priority } = this.incident;
+    if (!this.loadedSettings || this.rulePriorities.includes(priority) || !patched(PATCH.approvalRuleFollowsPriority)) return;
+    this.rulePriorities.push(priority);
+    this.loadedSettings = stricterRule(this.loadedSettings, await localSettings.getInvestigationSettings(priority));
   }
 
   get settings(): InvestigationSettings {

@@ -33,6 +33,26 @@ describe('parseCommandText', () => {
     expect(parsed.kind === 'invalid' && parsed.problem).toContain(problem);
   });
 
+  it.each([
+    ['status', { kind: 'status', incidentNumber: 'INC0020002' }],
+    ['approve', { kind: 'approve', incidentNumber: 'INC0020002' }],
+    ['approve looks right', { kind: 'approve', incidentNumber: 'INC0020002', comment: 'looks right' }],
+    ['reject not yet', { kind: 'reject', incidentNumber: 'INC0020002', comment: 'not yet' }],
+    ['resolve increased the pool size', { kind: 'resolve', incidentNumber: 'INC0020002', notes: 'increased the pool size' }],
+    ['resolve INC0010001 restarted', { kind: 'resolve', incidentNumber: 'INC0010001', notes: 'restarted' }],
+    ['status INC0010001', { kind: 'status', incidentNumber: 'INC0010001' }],
+  ])('in the thread of INC0020002, %j', (text, expected) => {
+    expect(parseCommandText('/ops', text, { incidentNumber: 'INC0020002' })).toEqual(expected);
+  });
+
+  it('marks an incident command without a number (a thread may name it), but not a mistyped number', () => {
+    expect(parseCommandText('/ops', 'status')).toMatchObject({ kind: 'invalid', lacksIncident: true });
+    expect(parseCommandText('/ops', 'resolve fixed it')).toMatchObject({ kind: 'invalid', lacksIncident: true });
+    const typo = parseCommandText('/ops', 'resolve INC12 fixed', { incidentNumber: 'INC0020002' });
+    expect(typo).toMatchObject({ kind: 'invalid', problem: expect.stringContaining('is not an incident number') });
+    expect(typo).not.toHaveProperty('lacksIncident');
+  });
+
   it('lists only the commands given', () => {
     const text = usageText(['help', 'status']);
     expect(text).toContain('/ops status INC0010001');
