@@ -113,7 +113,9 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     };
 
     const spawn = (name: string, entry: string, env: NodeJS.ProcessEnv): RunningChild => {
-      const child = startEntryPoint(name, entry, { env, stopGraceMs: STOP_GRACE_MS, onLine: echo && ((line) => echo(`[${name}] ${line}`)) });
+      // The bench runs several APIs and workers at once: each writes its JSON-lines audit file in a folder of its own.
+      const ownEnv = { ...env, OPSLOOP_DATA_DIR: join(o.workDir, 'processes', name) };
+      const child = startEntryPoint(name, entry, { env: ownEnv, stopGraceMs: STOP_GRACE_MS, onLine: echo && ((line) => echo(`[${name}] ${line}`)) });
       children.add(child);
       return child;
     };

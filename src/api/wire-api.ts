@@ -37,7 +37,7 @@ const present = (...values: (string | undefined)[]): string[] => values.filter((
 export async function wireApi(cfg: ApiConfig, logger: Logger, overrides: ApiOverrides = {}): Promise<WiredApi> {
   const policy = createPolicyStore({ file: cfg.OPSLOOP_POLICY_FILE });
   const catalog = loadCatalog(cfg.OPSLOOP_ACTIONS_FILE);
-  const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
+  const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR), writer: 'api' });
   const slack = cfg.SLACK_BOT_TOKEN ? createApiSlack({ token: cfg.SLACK_BOT_TOKEN, apiUrl: cfg.SLACK_API_URL }) : undefined;
   if (!slack) logger.warn('SLACK_BOT_TOKEN is not set for the API: modals are off and policy user groups grant nothing');
   const connection = await Connection.connect(temporalConnectionOptions(cfg)).catch(async (err: unknown) => {

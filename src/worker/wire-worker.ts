@@ -51,7 +51,7 @@ const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
 export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides = {}): Promise<WiredWorker> {
   const policy = createPolicyStore({ file: cfg.OPSLOOP_POLICY_FILE });
   const catalog = loadCatalog(cfg.OPSLOOP_ACTIONS_FILE);
-  const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR) });
+  const audit = await createAuditStore({ databaseUrl: cfg.DATABASE_URL, dataDir: dataDir(cfg.OPSLOOP_DATA_DIR), writer: 'worker' });
   const httpTimeoutMs = overrides.httpTimeoutMs ?? DEFAULT_HTTP_TIMEOUT_MS;
   let connection: NativeConnection | undefined;
   try {

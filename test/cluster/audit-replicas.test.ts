@@ -1,5 +1,5 @@
 import { createPostgresAuditStore } from '../../src/audit/postgres-store';
-import { createScratchDatabase } from './harness/scratch-database';
+import { createScratchDatabase } from '../helpers/scratch-database';
 
 describe('the PostgreSQL audit trail shared by replicas', () => {
   it('lets several processes start at once on a fresh database: each runs the migration, none fails', async () => {

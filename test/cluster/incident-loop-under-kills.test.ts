@@ -9,7 +9,7 @@ import { serviceNowEvent } from '../reliability/requests';
 import { driveIncident, planFor, type Driver } from '../reliability/soak/incident';
 import { FakesWatch, sleep } from '../reliability/soak/watch';
 import { startReplicaStack, type ReplicaStack } from './harness/replica-stack';
-import { createScratchDatabase, type ScratchDatabase } from './harness/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database';
 import { checkViews, describeRuns, type ViewCheck } from './harness/visibility';
 
 /** Incidents in flight at once, through the load balancer in front of the two API replicas. */

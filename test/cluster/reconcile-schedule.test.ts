@@ -3,7 +3,7 @@ import { RECONCILE_SCHEDULE_ID } from '../../src/contracts/workflow-ids';
 import { startCluster, type Cluster } from '../../src/local/cluster/start-cluster';
 import { eventually } from '../helpers/eventually';
 import { startReplicaStack, type ReplicaStack } from './harness/replica-stack';
-import { createScratchDatabase, type ScratchDatabase } from './harness/scratch-database';
+import { createScratchDatabase, type ScratchDatabase } from '../helpers/scratch-database';
 
 describe('two workers starting at once on a fresh cluster', () => {
   let cluster: Cluster | undefined;

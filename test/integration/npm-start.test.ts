@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,7 +44,7 @@ const portIsClosed = (port: number) =>
   });
 
 describe('npm start (the embedded default)', () => {
-  it('runs the demo end to end, reuses its data file, and stops every process on Ctrl-C', async () => {
+  it('runs the demo end to end, reuses its data file and audit files, and stops every process on Ctrl-C', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'opsloop-start-'));
     const ports = { PORT: await freePort(), TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
     const env = { OPSLOOP_DATA_DIR: dataDir, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
@@ -68,5 +68,9 @@ describe('npm start (the embedded default)', () => {
     expect(second.output).toContain('SIGINT: stopping OpsLoop');
     expect(second.code).toBe(0);
     for (const port of Object.values(ports)) expect(await portIsClosed(port)).toBe(true);
+    // The API and the worker each write an audit file of their own in the one data folder, and let go of it on exit.
+    const files = readdirSync(dataDir);
+    expect(files).toContain('audit-worker.jsonl');
+    expect(files.filter((f) => f.includes('.lock'))).toEqual([]);
   });
 });

@@ -194,15 +194,20 @@ async function sendSlashCommandAs(stack: Stack, text: string, userId: string): P
 describe('the audit trail outlives the process, in both stores', () => {
   const event = (id: string) => ({ eventId: id, at: new Date().toISOString(), source: 'workflow' as const, action: 'decide', actorId: 'U1', incidentNumber: 'INC0010042', result: 'accepted', decision: 'approve' });
 
-  it('JSON-lines: rows survive a restart, and a retried append writes nothing twice', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'opsloop-audit-')), 'audit.jsonl');
-    const first = createJsonlAuditStore(file);
+  it('JSON-lines: rows survive a restart, a retried append writes nothing twice, and each writer\'s file is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opsloop-audit-'));
+    const first = createJsonlAuditStore(dir, 'worker');
     await first.append(event('a'));
     await first.append(event('a'));
     await first.append(event('b'));
-    const second = createJsonlAuditStore(file);
+    await first.close();
+    const second = createJsonlAuditStore(dir, 'worker');
+    const api = createJsonlAuditStore(dir, 'api');
     await second.append(event('a'));
-    expect((await second.list({ incidentNumber: 'INC0010042' })).map((e) => e.eventId)).toEqual(['a', 'b']);
+    await api.append({ ...event('c'), at: new Date(Date.now() + 1000).toISOString() });
+    expect((await second.list({ incidentNumber: 'INC0010042' })).map((e) => e.eventId)).toEqual(['a', 'b', 'c']);
+    expect((await api.list({ incidentNumber: 'INC0010042' })).map((e) => e.eventId)).toEqual(['a', 'b', 'c']);
+    await Promise.all([second.close(), api.close()]);
   });
 
   it('PostgreSQL: the migration runs at start-up, rows survive a restart, retries are ignored, secrets never stored', async () => {

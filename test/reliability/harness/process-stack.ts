@@ -1,6 +1,7 @@
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
-import { createJsonlAuditStore } from '../../../src/audit/jsonl-store';
+import type { AuditStore } from '../../../src/audit/audit-store';
+import { createPostgresAuditStore } from '../../../src/audit/postgres-store';
 import type { AuditEvent } from '../../../src/contracts/audit';
 import { hermeticEnv, startEntryPoint, type RunningChild } from '../../../src/local/child-process';
 import type { FakeAgent } from '../../../src/sandbox/fake-agent';
@@ -8,6 +9,7 @@ import type { FakeServiceNow } from '../../../src/sandbox/fake-servicenow';
 import type { FakeSlack } from '../../../src/sandbox/fake-slack';
 import type { SandboxSecrets } from '../../../src/sandbox/world';
 import { freePort } from '../../helpers/free-port';
+import { createScratchDatabase } from '../../helpers/scratch-database';
 import { endRunsOn } from '../../helpers/temporal';
 import { startTestWorld } from '../../helpers/test-world';
 
@@ -20,7 +22,8 @@ export interface ProcessStackOptions {
 /**
  * The real API and the real worker as child processes (`npm run api` / `npm run worker` without npm), configured
  * only through the environment, with the fakes on loopback in this process. The worker can be SIGKILLed and
- * started again; every line both processes print is kept in `output`.
+ * started again; every line both processes print is kept in `output`. The audit trail is in a PostgreSQL database of
+ * the stack's own: a rolling restart runs two workers at once, which one JSON-lines file does not take.
  */
 export interface ProcessStack {
   apiUrl: string;
@@ -61,10 +64,12 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   // The faults are OpsLoop's, not the agent's: its quota (3 at once) is raised so that it never paces the suite.
   const { world, taskQueue, env } = await startTestWorld({ apiUrl, temporalAddress: options.temporalAddress, name: 'reliability', agentConcurrency: AGENT_CONCURRENCY });
+  const database = await createScratchDatabase('opsloop_reliability_audit');
   const apiEnv = {
     ...hermeticEnv(),
     ...env,
     OPSLOOP_AGENT_MAX_CONCURRENT: String(AGENT_CONCURRENCY),
+    DATABASE_URL: database.url,
     PORT: String(apiPort),
     // The most talkative level a production operator might pick: secrets must not leak even here.
     LOG_LEVEL: 'debug',
@@ -108,13 +113,18 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
   };
   const connection = await Connection.connect({ address: options.temporalAddress });
   const client = new Client({ connection });
-  const audit = createJsonlAuditStore(join(env.OPSLOOP_DATA_DIR ?? '', 'audit.jsonl'));
+  // Opened on first read: the processes create the table as they start.
+  let audit: Promise<AuditStore> | undefined;
+  const auditStore = () => (audit ??= createPostgresAuditStore(database.url));
 
   const close = async () => {
     await Promise.all([api.stop(), worker.kill9()]);
     await client.withDeadline(Date.now() + 10_000, () => endRunsOn(client, taskQueue, 0)).catch(() => undefined);
     await world.stop();
     await connection.close();
+    await (await audit?.catch(() => undefined))?.close();
+    await database.drop();
+    if (env.OPSLOOP_DATA_DIR) rmSync(env.OPSLOOP_DATA_DIR, { recursive: true, force: true });
   };
   try {
     await Promise.all([api.waitForLine(API_READY, START_TIMEOUT_MS), worker.waitForLine(WORKER_READY, START_TIMEOUT_MS)]);
@@ -139,7 +149,7 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     worker: () => worker,
     startWorker,
     rollWorker,
-    audit: () => audit.list({}),
+    audit: async () => (await auditStore()).list({}),
     close,
   };
 }
