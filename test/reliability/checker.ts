@@ -6,7 +6,7 @@ import type { FakeSlack } from '../../src/sandbox/fake-slack';
 import { acknowledged, checkEffects } from './check-effects';
 import { checkAgentTasks, checkFakes, checkSecrets, type IncidentExpectation } from './check-fakes';
 import { workflowTaskFailures } from './harness/histories';
-import { collectRuns } from './harness/runs';
+import { collectRuns, isLongLived } from './harness/runs';
 import type { Effect, Ledger } from './ledger';
 
 /** What the checker can look at: Temporal (by the run's task queue), the fakes, the audit trail, the processes' output. */
@@ -22,11 +22,11 @@ export interface World {
   secrets?: Record<string, string>;
 }
 
-/** Workflows that live as long as the installation (the agent's semaphore, `agent-slots/<task queue>`). */
-const LONG_LIVED = /^agent-slots\//;
-
 export interface Expectations {
-  /** Terminal status by workflow id; every other run on the task queue must have COMPLETED. */
+  /**
+   * Terminal status by workflow id; every other run on the task queue must have COMPLETED, but for the long-lived
+   * ones (the agent-slot semaphore, channel notifiers), which must be running or have continued as new.
+   */
   workflows?: Record<string, WorkflowExecutionStatusName>;
   incidents?: Record<string, IncidentExpectation>;
   /** Nothing at all may have started on the task queue (hostile input). */
@@ -39,6 +39,7 @@ export interface Verdict {
   violations: string[];
   requests: number;
   acknowledged: number;
+  /** Runs on the task queue, the long-lived ones left out. */
   runs: number;
 }
 
@@ -55,10 +56,12 @@ export async function check(ledger: Ledger, world: World, expectations: Expectat
   const all = [...runs.values()].flat();
   if (expectations.noWorkflows && all.length > 0) violations.push(`expected no workflows, found ${all.map((r) => r.workflowId).join(', ')}`);
   for (const run of all) {
-    const want = expected[run.workflowId] ?? 'COMPLETED';
-    // The agent's semaphore serves the installation and never ends by itself; its earlier runs continued as new.
-    const lasting = LONG_LIVED.test(run.workflowId) && (run.status === 'RUNNING' || run.status === 'CONTINUED_AS_NEW');
-    if (run.status !== want && !lasting) violations.push(`${run.workflowId} (${run.runId}): ${run.status}, expected ${want}`);
+    if (!expected[run.workflowId] && isLongLived(run.workflowId, world.taskQueue)) {
+      if (run.status !== 'RUNNING' && run.status !== 'CONTINUED_AS_NEW') violations.push(`${run.workflowId} (${run.runId}): ${run.status}, expected RUNNING`);
+    } else {
+      const want = expected[run.workflowId] ?? 'COMPLETED';
+      if (run.status !== want) violations.push(`${run.workflowId} (${run.runId}): ${run.status}, expected ${want}`);
+    }
     const failedTasks = workflowTaskFailures(run);
     if (failedTasks > 0) violations.push(`${run.workflowId}: ${failedTasks} failed workflow task(s)`);
   }
@@ -81,7 +84,6 @@ export async function check(ledger: Ledger, world: World, expectations: Expectat
   if (world.agent) violations.push(...checkAgentTasks(world.agent));
   if (world.output && world.secrets) violations.push(...checkSecrets(world.output, world.secrets));
 
-  // Runs of the incidents and actions the requests started; the installation's long-lived workflows are not counted.
-  const counted = all.filter((r) => !LONG_LIVED.test(r.workflowId)).length;
-  return { violations, requests: ledger.entries.length, acknowledged: ledger.entries.filter(acknowledged).length, runs: counted };
+  const longLived = all.filter((r) => !expected[r.workflowId] && isLongLived(r.workflowId, world.taskQueue)).length;
+  return { violations, requests: ledger.entries.length, acknowledged: ledger.entries.filter(acknowledged).length, runs: all.length - longLived };
 }

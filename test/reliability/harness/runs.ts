@@ -1,5 +1,14 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
+import { agentSlotsWorkflowId, channelNotifierWorkflowId } from '../../../src/contracts/workflow-ids';
 import { readRun, type Run } from './histories';
+
+/**
+ * OpsLoop's long-lived workflows on a task queue, which end only when told to (continuing as new meanwhile): the
+ * agent-slot semaphore and the channel notifiers. No incident is waiting for them to finish.
+ */
+export function isLongLived(workflowId: string, taskQueue: string): boolean {
+  return workflowId === agentSlotsWorkflowId(taskQueue) || workflowId.startsWith(channelNotifierWorkflowId(''));
+}
 
 /** Every run, by workflow id. */
 export type Runs = Map<string, Run[]>;
@@ -24,7 +33,8 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
 /**
  * Reads every run started on the task queue (found through visibility, then read from DescribeWorkflowExecution and
  * the history, which are authoritative), plus runs named in `expected` that visibility may not list yet. Waits, up
- * to `settleMs`, while a run expected to finish is still running: visibility and timers are eventually done.
+ * to `settleMs`, while a run expected to finish is still running (not a long-lived one): visibility and timers are
+ * eventually done.
  * A closed run never changes, so later rounds read only the runs that were still open.
  */
 export async function collectRuns(
@@ -53,7 +63,7 @@ export async function collectRuns(
     const runs: Runs = new Map([...ids.keys()].map((id) => [id, []]));
     for (const run of read) if (run) runs.get(run.workflowId)!.push(run);
 
-    const unsettled = [...runs.values()].flat().some((r) => r.status === 'RUNNING' && expected[r.workflowId] !== 'RUNNING');
+    const unsettled = [...runs.values()].flat().some((r) => r.status === 'RUNNING' && expected[r.workflowId] !== 'RUNNING' && !isLongLived(r.workflowId, taskQueue));
     if (!unsettled || Date.now() > deadline) return runs;
     await new Promise((r) => setTimeout(r, 500));
   }
