@@ -180,8 +180,12 @@ export async function startFakeSlack(options: {
           edits: 0,
         };
         messages.push(message);
-        // The message is posted but the answer is lost, as when a connection drops after Slack accepted it.
-        const dropped = faults.consume('chat.postMessage answer') ?? (message.thread_ts ? faults.consume('chat.postMessage reply answer') : undefined);
+        // The message is posted but the answer is lost, as when a connection drops after Slack accepted it: any post,
+        // a thread reply, or a post in one channel (`chat.postMessage answer in C…`).
+        const dropped =
+          faults.consume('chat.postMessage answer') ??
+          (message.thread_ts ? faults.consume('chat.postMessage reply answer') : undefined) ??
+          faults.consume(`chat.postMessage answer in ${channel}`);
         if (dropped?.dropResponse) {
           req.socket.destroy();
           return;

@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { createPostgresAuditStore } from '../../../src/audit/postgres-store';
 import type { AuditStore } from '../../../src/audit/audit-store';
 import { hermeticEnv, startEntryPoint, type RunningChild } from '../../../src/local/child-process';
+import type { Policy } from '../../../src/policy/schema';
+import type { Catalog } from '../../../src/runbook/catalog-schema';
 import type { FakeAgent } from '../../../src/sandbox/fake-agent';
 import type { FakeServiceNow } from '../../../src/sandbox/fake-servicenow';
 import type { FakeSlack } from '../../../src/sandbox/fake-slack';
@@ -24,6 +26,9 @@ export interface ReplicaStackOptions {
   apis: number;
   workers: number;
   workerEnv?: Record<string, string>;
+  /** The policy file every replica reads (default: the test policy). */
+  policy?: Policy;
+  catalog?: Catalog;
 }
 
 /**
@@ -37,6 +42,8 @@ export interface ReplicaStack {
   apiUrls: string[];
   balancer: LoadBalancer;
   taskQueue: string;
+  /** The one policy file every replica reads; each re-reads it on its own SIGHUP. */
+  policyFile: string;
   signingSecret: string;
   serviceNowWebhookSecret: string;
   secrets: SandboxSecrets;
@@ -59,7 +66,7 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
   const ports = await Promise.all(Array.from({ length: options.apis }, () => freePort()));
   const apiUrls = ports.map((p) => `http://127.0.0.1:${p}`);
   const balancer = await startLoadBalancer(() => apiUrls);
-  const { world, taskQueue, env } = await startTestWorld({ apiUrl: balancer.url, temporalAddress: options.temporalAddress, name: 'replicas' });
+  const { world, taskQueue, env } = await startTestWorld({ apiUrl: balancer.url, temporalAddress: options.temporalAddress, name: 'replicas', policy: options.policy, catalog: options.catalog });
   const common = {
     ...hermeticEnv(),
     ...env,
@@ -107,6 +114,7 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
     apiUrls,
     balancer,
     taskQueue,
+    policyFile: env.OPSLOOP_POLICY_FILE!,
     signingSecret: world.secrets.SLACK_SIGNING_SECRET,
     serviceNowWebhookSecret: world.secrets.SERVICENOW_WEBHOOK_SECRET,
     secrets: world.secrets,
