@@ -1,6 +1,6 @@
 import { incidentWorkflowId } from '../src/contracts/workflow-ids';
 import type { ParkedIncident } from './figures/context';
-import type { BenchStack } from './harness/stack';
+import type { BenchOpsLoop } from './harness/stack';
 import { measureShape } from './loop/history-shape';
 import { runIncident } from './loop/incident-driver';
 import { countPipeline } from './loop/pipeline';
@@ -13,7 +13,7 @@ import type { SkeletonShape } from './skeleton/shape';
  * clicks. Several, because Temporal handles one workflow's Updates one workflow task at a time, and real clicks
  * land on different incidents.
  */
-export async function prepareFixtures(stack: BenchStack, watch: SlackWatch, parkCount: number): Promise<{ shape: SkeletonShape; parked: ParkedIncident[] }> {
+export async function prepareFixtures(stack: BenchOpsLoop, watch: SlackWatch, parkCount: number): Promise<{ shape: SkeletonShape; parked: ParkedIncident[] }> {
   const done = await runIncident(stack, watch, { via: 'business-rule', timeoutMs: 120_000 });
   const shape = await measureShape(stack.client, incidentWorkflowId(done.number));
   const { all, failures } = await countPipeline(() => runIncident(stack, watch, { via: 'business-rule', park: true, timeoutMs: 120_000 }), { count: parkCount, concurrency: 8 });

@@ -11,6 +11,7 @@ import { f3Throughput } from './figures/f3-throughput';
 import { f4FirstPost } from './figures/f4-first-post';
 import { f5Memory } from './figures/f5-memory';
 import { f6Recovery } from './figures/f6-recovery';
+import { f8Cluster } from './figures/f8-cluster';
 import { startSkeletonWorker } from './figures/skeleton-worker';
 import { devServerSteps } from './figures/dev-server-steps';
 import { prepareFixtures } from './fixtures';
@@ -28,17 +29,19 @@ import type { FigureResult } from './report/types';
  * `npm run bench` (full, ~20 min, rewrites bench/RESULTS.md) and `npm run bench:smoke` (every figure's code path
  * with small N, for CI). Exits non-zero only when the harness itself failed, never for a missed target.
  * `-- --only=F1,F3` runs some figures; `-- --echo` prints the child processes' output; `-- --dev-server-steps` adds
- * F7 (F3 and F4 once per dev-server setting, from the CLI's defaults to the tuned ones, about 13 min in full mode).
+ * F7 (F3 and F4 once per dev-server setting, from the CLI's defaults to the tuned ones, about 13 min in full mode);
+ * `-- --cluster` adds F8 (F3 and F4 for OpsLoop on a multi-process Temporal cluster on PostgreSQL, one worker and two).
  */
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 const steps = args.includes('--dev-server-steps') || (only?.includes('F7') ?? false);
+const cluster = args.includes('--cluster') || (only?.includes('F8') ?? false);
 /** A full run waits for a quieter machine (other processes skew every figure), but not forever. */
 const QUIET_LOAD = 2;
 const QUIET_MAX_WAIT_MS = 3 * 60_000;
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const wanted = (id: string) => (id === 'F7' ? steps : !only || only.includes(id));
+const wanted = (id: string) => (id === 'F7' ? steps : id === 'F8' ? cluster : !only || only.includes(id));
 
 async function figure(id: string, title: string, fn: () => Promise<FigureResult>): Promise<FigureResult | undefined> {
   if (!wanted(id)) return undefined;
@@ -114,6 +117,9 @@ async function main(): Promise<number> {
     for (const f of [await figure('F5', 'Worker memory', () => f5Memory(ctx)), await figure('F6', 'Recovery after worker SIGKILL', () => f6Recovery(ctx))]) {
       if (f) figures.push(f);
     }
+    // After the dev-server figures, whose F3 and F4 it compares with; the dev-server stack idles meanwhile.
+    const clusterFigure = await figure('F8', 'On a Temporal cluster, one worker and two', () => f8Cluster({ config, workDir, bundles, log, shared: ctx.shared, echoChildren }));
+    if (clusterFigure) figures.push(clusterFigure);
     if (stepFigure) figures.push(stepFigure);
 
     const durationS = Math.round((Date.now() - startedAt.getTime()) / 1000);

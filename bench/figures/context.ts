@@ -1,5 +1,6 @@
 import type { BenchConfig } from '../config';
 import type { BuiltBundle, BundleName } from '../harness/bundles';
+import type { LatencySummary } from '../load/stats';
 import type { BenchStack } from '../harness/stack';
 import type { SlackWatch } from '../loop/slack-watch';
 import type { SkeletonShape } from '../skeleton/shape';
@@ -21,6 +22,13 @@ export interface FigureContext {
   shape: SkeletonShape;
   parked: ParkedIncident[];
   log: (line: string) => void;
-  /** What one figure measured that a later one needs (F4 loads at half of F3's saturation). */
-  shared: { f3OpsLoopRate?: number; f3SkeletonRate?: number; pinned?: boolean };
+  /** What one figure measured that a later one needs (F4 loads at half of F3's saturation; F8 compares with both). */
+  shared: {
+    f3OpsLoopRate?: number;
+    f3SkeletonRate?: number;
+    /** OpsLoop's CPU ms per incident in F3, by process (median round). */
+    f3OpsLoopCpuMs?: Record<string, number>;
+    f4OpsLoop?: { idle: LatencySummary; loaded: LatencySummary; loadedRate: number };
+    pinned?: boolean;
+  };
 }

@@ -110,6 +110,7 @@ export async function f3Throughput(ctx: FigureContext, skeleton: SkeletonWorker)
   const [o, s] = [rate('opsloop'), rate('skeleton')];
   ctx.shared.f3OpsLoopRate = o;
   ctx.shared.f3SkeletonRate = s;
+  ctx.shared.f3OpsLoopCpuMs = cpuPerIncident(rounds.opsloop);
   const incidents = rounds.opsloop.reduce((sum, r) => sum + r.completed, 0);
   const sum = (pick: (c: CallCounts) => Record<string, number>) => {
     const out: Record<string, number> = {};

@@ -50,6 +50,7 @@ export async function f4FirstPost(ctx: FigureContext, skeleton: SkeletonWorker):
     return { n: perRound.reduce((n, r) => n + r.n, 0), p50: median(perRound.map((r) => r.p50)), p99: median(perRound.map((r) => r.p99)), p999: NaN, max: Math.max(...perRound.map((r) => r.max)) };
   };
   const [idle, idleSk, loaded, loadedSk] = [med('idle', 'opsloop'), med('idle', 'skeleton'), med('loaded', 'opsloop'), med('loaded', 'skeleton')];
+  ctx.shared.f4OpsLoop = { idle, loaded, loadedRate };
   return {
     id: 'F4',
     title: 'Webhook → first Slack post',

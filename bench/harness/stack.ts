@@ -30,11 +30,8 @@ export interface StartedWorker {
   coldStartMs: number;
 }
 
-export interface BenchStack {
-  cliPath: string;
-  server: DevServer;
-  /** The dev server's Prometheus endpoint (its `action` counter). */
-  serverMetricsUrl: string;
+/** The sandbox world and OpsLoop's API and worker processes, on whichever Temporal service the bench runs. */
+export interface BenchOpsLoop {
   /** The driver's own Temporal client (skeleton starts, direct floors, history reads). */
   client: Client;
   taskQueue: string;
@@ -69,33 +66,74 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+/** OpsLoop on a fresh dev server of its own. */
+export interface BenchStack extends BenchOpsLoop {
+  cliPath: string;
+  server: DevServer;
+  /** The dev server's Prometheus endpoint (its `action` counter). */
+  serverMetricsUrl: string;
+}
+
+export interface BenchOpsLoopOptions {
+  /** Fresh directory for the audit files, the policy file and the children's data folders. */
+  workDir: string;
+  log: (line: string) => void;
+  echoChildren?: boolean;
+  agentDelayMs?: number;
+  temporalAddress: string;
+  /** The Temporal service's own processes by name, for CPU readings beside OpsLoop's. */
+  temporalPids: () => Record<string, number | undefined>;
+  /** On top of every child's environment (e.g. a prebuilt workflow bundle). */
+  childEnv?: NodeJS.ProcessEnv;
+}
+
 const BENCH_APPROVER = 'UBENCHAPPROVER';
 /** The bench kills and restarts workers often; it need not wait the full drain grace of `npm start`. */
 const STOP_GRACE_MS = 10_000;
+
+/** Lifted far above the sandbox Agent Space's default quota of 3, for OpsLoop and the fake agent alike. */
+const BENCH_AGENT_CONCURRENCY = 1000;
 
 /**
  * Everything a benchmark needs, started fresh: a dev server on a new SQLite file (WAL, synchronous=OFF), the
  * sandbox world at zero latency in this process, and the real API and worker as child processes.
  */
-/** Lifted far above the sandbox Agent Space's default quota of 3, for OpsLoop and the fake agent alike. */
-const BENCH_AGENT_CONCURRENCY = 1000;
-
 export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack> {
+  const cliPath = await ensureTemporalCli({ log: o.log });
+  const metricsPort = await freePort();
+  const server = await startDevServer({ cliPath, port: await freePort(), dbFile: join(o.workDir, 'bench.sqlite'), fastSqlite: true, tuning: o.devServerTuning, metricsPort });
+  try {
+    const opsloop = await startBenchOpsLoop({ ...o, temporalAddress: server.address, temporalPids: () => ({ 'dev server': server.process.pid }) });
+    const closeOpsLoop = opsloop.close.bind(opsloop);
+    // The same object: restartWorker() replaces its `worker`.
+    return Object.assign(opsloop, {
+      cliPath,
+      server,
+      serverMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+      async close() {
+        await closeOpsLoop();
+        await server.stop();
+      },
+    });
+  } catch (err) {
+    await server.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The sandbox world at zero latency in this process and the real API and worker as child processes, on `temporalAddress`. */
+export async function startBenchOpsLoop(o: BenchOpsLoopOptions): Promise<BenchOpsLoop> {
   const stoppers: (() => Promise<void>)[] = [];
   const children = new Set<RunningChild>();
   const echo = o.echoChildren ? o.log : undefined;
   try {
-    const cliPath = await ensureTemporalCli({ log: o.log });
-    const metricsPort = await freePort();
-    const server = await startDevServer({ cliPath, port: await freePort(), dbFile: join(o.workDir, 'bench.sqlite'), fastSqlite: true, tuning: o.devServerTuning, metricsPort });
-    stoppers.push(server.stop);
-    const connection = await Connection.connect({ address: server.address });
+    const connection = await Connection.connect({ address: o.temporalAddress });
     stoppers.push(() => connection.close());
     const client = new Client({ connection });
 
     const apiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    // A fresh dev server: incident numbers may start where the seeds end. The Business Rule skips OpsLoop's own writes.
+    // A fresh Temporal service: incident numbers may start where the seeds end. The Business Rule skips OpsLoop's own writes.
     // The Agent Space's quota (3 at once) would make the agent the bottleneck: the bench measures OpsLoop's own cost.
     const world = await startSandboxWorld({ apiUrl, firstNumber: 1_000_000, agentDelayMs: o.agentDelayMs ?? 0, agentConcurrency: BENCH_AGENT_CONCURRENCY, dir: o.workDir, policy: sandboxPolicy([BENCH_APPROVER]) });
     stoppers.push(world.stop);
@@ -104,12 +142,13 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
     const childEnv: NodeJS.ProcessEnv = {
       ...hermeticEnv(),
       ...world.env,
-      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_ADDRESS: o.temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
       OPSLOOP_FINDINGS_TIMEOUT_MS: '60000',
       OPSLOOP_RECONCILE_INTERVAL_MS: '0',
       OPSLOOP_AGENT_MAX_CONCURRENT: String(BENCH_AGENT_CONCURRENCY),
       LOG_LEVEL: 'warn',
+      ...o.childEnv,
     };
 
     const spawn = (name: string, entry: string, env: NodeJS.ProcessEnv): RunningChild => {
@@ -144,10 +183,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
       startWorker('worker', mainWorkerEnv),
     ]);
 
-    const stack: BenchStack = {
-      cliPath,
-      server,
-      serverMetricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    const stack: BenchOpsLoop = {
       client,
       taskQueue,
       slack: world.slack,
@@ -173,7 +209,7 @@ export async function startBenchStack(o: BenchStackOptions): Promise<BenchStack>
         stack.worker = started.child;
         return started;
       },
-      pids: () => ({ driver: process.pid, 'dev server': server.process.pid, api: stack.api.pid, worker: stack.worker.pid }),
+      pids: () => ({ driver: process.pid, ...o.temporalPids(), api: stack.api.pid, worker: stack.worker.pid }),
       async close() {
         await Promise.all([...children].map((c) => c.stop()));
         for (const stop of stoppers.reverse()) await stop().catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { BenchStack } from '../harness/stack';
+import type { BenchOpsLoop } from '../harness/stack';
 import type { SlackWatch } from './slack-watch';
 
 export interface CallCounts {
@@ -13,7 +13,7 @@ export interface CallCounts {
 }
 
 /** What the fakes were asked since the last reset, by kind: the side effects OpsLoop caused. */
-export function countCalls(stack: BenchStack): CallCounts {
+export function countCalls(stack: BenchOpsLoop): CallCounts {
   const slack: Record<string, number> = {};
   let slackRootPosts = 0;
   for (const call of stack.slack.calls) {
@@ -29,7 +29,7 @@ export function countCalls(stack: BenchStack): CallCounts {
 }
 
 /** Empties every fake's log (and the Slack watcher) so the next batch is counted alone. Only between batches. */
-export function resetFakes(stack: BenchStack, watch: SlackWatch): void {
+export function resetFakes(stack: BenchOpsLoop, watch: SlackWatch): void {
   watch.reset();
   stack.servicenow.requests.length = 0;
   stack.servicenow.transitions.length = 0;

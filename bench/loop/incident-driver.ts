@@ -3,7 +3,7 @@ import { businessRuleBody } from '../../src/sandbox/business-rule-sender';
 import { withoutPriority } from '../../src/sandbox/fake-servicenow';
 import { sendButtonClick } from '../../src/sandbox/slack-requests';
 import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
-import type { BenchStack } from '../harness/stack';
+import type { BenchOpsLoop } from '../harness/stack';
 import { BENCH_INCIDENT, snapshotOf, type IncidentEvent } from '../load/webhook-bodies';
 import type { SlackWatch } from './slack-watch';
 
@@ -32,7 +32,7 @@ export interface IncidentDriverOptions {
 }
 
 /** Drives one incident through the whole real loop: ServiceNow → API → worker → Slack → agent → click → resolution. */
-export async function runIncident(stack: BenchStack, watch: SlackWatch, o: IncidentDriverOptions): Promise<IncidentRun> {
+export async function runIncident(stack: BenchOpsLoop, watch: SlackWatch, o: IncidentDriverOptions): Promise<IncidentRun> {
   const createdAt = Date.now();
   const incident = stack.servicenow.createIncident(withoutPriority(BENCH_INCIDENT));
   const number = incident.number;
