@@ -17,6 +17,9 @@ import {
 import { afterClosedRun } from './after-closed-run';
 import { withRequestId } from './with-request-id';
 
+/** The request id of one version of a ServiceNow record: every delivery of it is the same event to Temporal. */
+const incidentVersionRequestId = (incident: IncidentSnapshot): string => `servicenow/${incident.sysId}/${incident.sysModCount}`;
+
 /**
  * Every workflow OpsLoop starts from outside a workflow, in one place: the API (webhooks, Slack) and the activities
  * (reconcile, mentions, notifications) start and join runs the same way, with the same ids, search attributes and
@@ -38,7 +41,7 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
       const workflowId = incidentWorkflowId(incident.number);
       // One ServiceNow record version is one event, however often it is delivered: the server keeps it once. A request
       // names its requester, so it is not mistaken for the Business Rule's delivery of the same version.
-      const version = `servicenow/${incident.sysId}/${incident.sysModCount}`;
+      const version = incidentVersionRequestId(incident);
       const signal = requestedBy
         ? { signal: incidentRequestedSignal, signalArgs: [incident, requestedBy] as [IncidentSnapshot, string] }
         : { signal: incidentUpdatedSignal, signalArgs: [incident] as [IncidentSnapshot] };
@@ -181,10 +184,14 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
       });
     },
 
-    /** Tells the incident's running investigation a newer version of the incident; false when none is running. */
+    /**
+     * Tells the incident's running investigation a newer version of the incident; false when none is running. The
+     * same request id as the Business Rule's delivery of that version: one that also sends OpsLoop's own changes
+     * back (no --skip-user) adds nothing.
+     */
     async updateInvestigation(incident: IncidentSnapshot): Promise<boolean> {
       try {
-        await client.workflow.getHandle(incidentWorkflowId(incident.number)).signal(incidentUpdatedSignal, incident);
+        await withRequestId(client, incidentVersionRequestId(incident)).getHandle(incidentWorkflowId(incident.number)).signal(incidentUpdatedSignal, incident);
         return true;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return false;

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createWorkflowGateway } from '../../src/api/workflow-gateway';
 import type { IncidentSnapshot } from '../../src/contracts/investigation';
 import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
+import { createOpsLoopWorkflows } from '../../src/temporal-client/opsloop-workflows';
 import { startGrpcGatekeeper, type GrpcGatekeeper } from '../helpers/grpc-gatekeeper';
 import { temporalAddress } from '../helpers/temporal';
 import { readRun, signalsNamed } from '../reliability/harness/histories';
@@ -78,6 +79,22 @@ describe('ingestion is idempotent at the source: one ServiceNow event, one signa
     await gateway.deliverIncidentEvent(update);
     await gateway.deliverIncidentEvent(update);
     expect(await keptSignals(insert)).toEqual([0, 1]);
+  });
+
+  it('keeps a version once when OpsLoop tells it after its own change and the Business Rule delivers it too, in either order', async () => {
+    const gateway = createWorkflowGateway(new Client({ connection }), taskQueue);
+    const workflows = createOpsLoopWorkflows(new Client({ connection }), taskQueue);
+    const first = snapshot(`INC${Math.floor(1_000_000 + Math.random() * 8_000_000)}`, 0);
+    await gateway.deliverIncidentEvent(first);
+    // OpsLoop's own resolve, told to the investigation, then sent back by a Business Rule without --skip-user.
+    const resolved = { ...first, sysModCount: 3, state: '6' };
+    await expect(workflows.updateInvestigation(resolved)).resolves.toBe(true);
+    await gateway.deliverIncidentEvent(resolved);
+    // The other way round: the Business Rule's delivery first.
+    const closed = { ...first, sysModCount: 4, state: '7' };
+    await gateway.deliverIncidentEvent(closed);
+    await expect(workflows.updateInvestigation(closed)).resolves.toBe(true);
+    expect(await keptSignals(first)).toEqual([0, 3, 4]);
   });
 
   it('still keeps every distinct version of the incident', async () => {
