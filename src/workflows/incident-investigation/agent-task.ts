@@ -69,18 +69,8 @@ async function createAndFollow(state: InvestigationState, queued: boolean): Prom
 
 /** The root message changes only if it showed the queue: otherwise it already says the investigation is under way. */
 async function startTask(state: InvestigationState, queued: boolean) {
-  const { incident } = state;
   try {
-    const task = await agentTask.startAgentTask({
-      incidentNumber: incident.number,
-      sysId: incident.sysId,
-      title: incident.shortDescription,
-      description: incident.description,
-      priority: incident.priority,
-      service: incident.cmdbCi || undefined,
-      incidentUrl: state.incidentUrl(state.settings),
-      action: 'created',
-    });
+    const task = await agentTask.startAgentTask(state.investigationRequest());
     state.agentTask = task;
     upsertChanged([{ key: AgentTaskId, value: task.taskId }]);
     await state.enterStage('investigating', `The agent is investigating (task ${asSlackText(task.taskId)}).`, { updateSlack: queued });

@@ -1,6 +1,6 @@
 import { patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { isFinishedState } from '../../contracts/incident-state';
-import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
+import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationRequest, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
 import type { AgentTaskRef } from '../../contracts/agent-task';
 import { TERMINAL_AGENT_EVENTS } from '../../contracts/agent-task';
 import { agentTaskEventSignal, findingsReceivedSignal, incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
@@ -117,6 +117,12 @@ export class InvestigationState {
 
   incidentUrl(settings: InvestigationSettings): string {
     return `${settings.serviceNowUrl}/nav_to.do?uri=incident.do?sys_id=${this.incident.sysId}`;
+  }
+
+  /** What the investigator is asked: the incident as it stands now. */
+  investigationRequest(): InvestigationRequest {
+    const { number, sysId, shortDescription, description, priority, cmdbCi } = this.incident;
+    return { incidentNumber: number, sysId, title: shortDescription, description, priority, service: cmdbCi || undefined, incidentUrl: this.incidentUrl(this.settings), action: 'created' };
   }
 
   /** The thread's root message as it should look now. */

@@ -30,18 +30,8 @@ export async function openThreadAndAskInvestigator(state: InvestigationState): P
 }
 
 async function askInvestigator(state: InvestigationState): Promise<void> {
-  const { incident } = state;
   try {
-    await agent.requestInvestigation({
-      incidentNumber: incident.number,
-      sysId: incident.sysId,
-      title: incident.shortDescription,
-      description: incident.description,
-      priority: incident.priority,
-      service: incident.cmdbCi || undefined,
-      incidentUrl: state.incidentUrl(state.settings),
-      action: 'created',
-    });
+    await agent.requestInvestigation(state.investigationRequest());
   } catch (err) {
     await slack.postThreadNote(state.thread, `:warning: Could not reach the investigator (${reasonOf(err)}); continuing without findings.`);
   }
