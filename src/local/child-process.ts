@@ -9,6 +9,8 @@ export interface RunningChild {
   /** When the process was spawned (Date.now()). */
   readonly startedAt: number;
   running(): boolean;
+  /** Resolves with the exit code once the process is gone (null: ended by a signal). */
+  exited(): Promise<number | null>;
   /** Resolves with the first line matching `pattern`, among the recent lines already printed or those to come. */
   waitForLine(pattern: RegExp, timeoutMs: number): Promise<string>;
   /** Calls `listener` with every line printed from now on. */
@@ -59,7 +61,7 @@ export function startEntryPoint(name: string, entry: string, options: EntryPoint
       for (const listener of listeners) listener(line);
     });
   }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const running = () => child.exitCode === null && child.signalCode === null;
   const tail = () => lines.join('\n');
 
@@ -68,6 +70,7 @@ export function startEntryPoint(name: string, entry: string, options: EntryPoint
     pid,
     startedAt: Date.now(),
     running,
+    exited: () => exited,
     tail,
     onLine: (listener) => void listeners.add(listener),
     waitForLine(pattern, timeoutMs) {

@@ -18,6 +18,7 @@ const WORKER_READY = /"msg":"worker running"/;
 const API_READY = /"msg":"api listening"/;
 /** A worker bundles nothing (the jest setup's bundle) but a loaded 2-core machine still needs long. */
 const START_TIMEOUT_MS = 90_000;
+const PORT_ATTEMPTS = 3;
 
 export interface ReplicaStackOptions {
   temporalAddress: string;
@@ -91,9 +92,21 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
 
   const startApi = async (i: number) => {
     if (apis[i]?.running()) throw new Error(`api-${i + 1} is still running`);
-    const child = start(`api-${i + 1}`, 'src/api/main.ts', { ...common, PORT: String(ports[i]) });
-    apis[i] = child;
-    await child.waitForLine(API_READY, START_TIMEOUT_MS);
+    for (let attempt = 1; ; attempt++) {
+      const child = start(`api-${i + 1}`, 'src/api/main.ts', { ...common, PORT: String(ports[i]) });
+      apis[i] = child;
+      try {
+        await child.waitForLine(API_READY, START_TIMEOUT_MS);
+        return;
+      } catch (err) {
+        // A port is picked free seconds before the replica binds it (and stays free while a killed replica is down):
+        // a process of a parallel test may take it meanwhile. The replica then moves, as an orchestrator would
+        // reschedule it; the load balancer reads the list at each request.
+        if (attempt >= PORT_ATTEMPTS || !child.tail().includes('is already in use')) throw err;
+        ports[i] = await freePort();
+        apiUrls[i] = `http://127.0.0.1:${ports[i]}`;
+      }
+    }
   };
   const startWorker = async (i: number) => {
     if (workers[i]?.running()) throw new Error(`worker-${i + 1} is still running`);
