@@ -47,10 +47,10 @@ export function createActivities(deps: ActivityDeps) {
   return classifyingErrors({
     ...heartbeating(createServiceNowActivities(deps.servicenow, identity)),
     ...heartbeating(createIdentityActivities({ slack: deps.slack, servicenow: deps.servicenow })),
-    ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, incidentCondition: deps.incidentCondition })),
+    ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, policy: deps.policy, incidentCondition: deps.incidentCondition })),
     ...heartbeating(createSlackActivities(deps.slack)),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
-    ...createTemporalActivities(deps.workflows, deps.servicenow),
+    ...createTemporalActivities(deps.workflows, deps.servicenow, deps.policy),
     ...createAgentSlotActivities(deps.workflows, { maxConcurrent: deps.agentMaxConcurrent ?? DEFAULT_AGENT_MAX_CONCURRENT }),
     ...createAuditActivities(deps.audit),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG), workflows: deps.workflows }),

@@ -5,19 +5,29 @@ import type { AgentTaskProgress, AgentTaskRef } from '../contracts/agent-task';
 import type { InvestigationRequest } from '../contracts/investigation';
 import type { InvestigationSettings, WorkerSettings } from '../contracts/investigation';
 import type { Investigator } from '../clients/agent/investigator';
-import { approvalRuleFor } from '../policy/authorize';
+import { approversFor, routeFor, routeNameOf, type RouteKey } from '../policy/route-for';
 import type { PolicyStore } from '../policy/policy-store';
 import type { Subscription } from './runbook';
 
-/** Who may approve an incident of this priority, and how many of them, under the policy in force now. */
-export function approvalSettings(policyStore: PolicyStore, priority: string | undefined) {
+/**
+ * The settings of the incident's route under the policy in force now: its channel, approvers and rule for the
+ * priority, reminders, escalation and paging. An incident no route takes gets the worker's settings and the policy's
+ * approvers. Given only a priority (runs recorded before routes), routing reads nothing else.
+ */
+export function routeSettings(policyStore: PolicyStore, worker: WorkerSettings, key: string | RouteKey | undefined) {
   const policy = policyStore.current();
-  const rule = approvalRuleFor(policy, priority);
+  const routeKey = typeof key === 'object' ? key : undefined;
+  const priority = typeof key === 'object' ? key.priority : key;
+  const route = routeKey ? routeFor(policy, routeKey) : undefined;
   return {
-    approvers: [...new Set([...policy.roles.approver.users, ...policy.roles.admin.users])],
-    approverGroups: [...new Set([...policy.roles.approver.groups, ...policy.roles.admin.groups])],
-    requiredApprovals: rule.approvals,
-    requesterMayApprove: rule.requesterMayApprove,
+    ...approversFor(policy, route, priority),
+    ...(routeKey ? { route: routeNameOf(route) } : {}),
+    slackChannel: route?.channel ?? worker.slackChannel,
+    escalationTarget: route?.escalationTarget ?? worker.escalationTarget,
+    reminderIntervalMs: route?.reminderIntervalMs ?? worker.reminderIntervalMs,
+    ...(route?.oncall
+      ? { paging: { atOnce: Number(priority) <= Number(route.oncall.pageAtOnceUpTo), levels: 1 + route.oncall.escalationRoutingKeys.length, onCallNamed: route.oncall.escalationPolicyId !== undefined } }
+      : {}),
   };
 }
 
@@ -48,9 +58,9 @@ export function createInvestigationActivities(deps: {
      * Read through an activity so the values (including the approval rule from the policy at this moment) are
      * recorded in history: replays, and decisions already pending, never see a later policy.
      */
-    getInvestigationSettings(priority?: string): Promise<InvestigationSettings> {
+    getInvestigationSettings(key?: string | RouteKey): Promise<InvestigationSettings> {
       const notifiedEvents = [...new Set((deps.subscriptions?.() ?? []).flatMap((s) => s.events))];
-      return Promise.resolve({ ...deps.settings, ...approvalSettings(deps.policy, priority), notifiedEvents, investigatorMode: investigator.mode });
+      return Promise.resolve({ ...deps.settings, ...routeSettings(deps.policy, deps.settings, key), notifiedEvents, investigatorMode: investigator.mode });
     },
 
     async requestInvestigation(request: InvestigationRequest): Promise<{ investigator: string }> {

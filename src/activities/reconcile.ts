@@ -2,6 +2,8 @@ import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { IncidentSnapshot } from '../contracts/investigation';
 import { serviceNowTime, type ReconcileCursor } from '../contracts/reconcile';
 import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
+import type { PolicyStore } from '../policy/policy-store';
+import { investigates } from '../policy/route-for';
 
 export interface ReconcilePage {
   /** Where the previous page (or run) stopped; absent for the very first read, which looks back `lookbackMinutes`. */
@@ -40,11 +42,11 @@ async function deliverAll(incidents: IncidentSnapshot[], deliver: (i: IncidentSn
 
 /**
  * The reconcile schedule's page: the next incidents the Business Rule's condition selects, changed after the cursor,
- * delivered through the webhook's signalWithStart path. One activity reads and delivers, so the workflow's history
+ * delivered through the webhook's signalWithStart path, under the same route thresholds. One activity reads and delivers, so the workflow's history
  * holds cursors and counts, never a page of incidents; a retry reads the page again and redelivers it, which the
  * investigations ignore (the same record version is one event).
  */
-export function createReconcileActivities(deps: { servicenow: ServiceNowClient; workflows: OpsLoopWorkflows; incidentCondition?: string }) {
+export function createReconcileActivities(deps: { servicenow: ServiceNowClient; workflows: OpsLoopWorkflows; policy: PolicyStore; incidentCondition?: string }) {
   return {
     async deliverChangedIncidents(page: ReconcilePage): Promise<ReconciledPage> {
       const now = Date.now();
@@ -53,7 +55,7 @@ export function createReconcileActivities(deps: { servicenow: ServiceNowClient; 
       const incidents = await deps.servicenow.listChangedAfter({ after, before, limit: page.limit, condition: deps.incidentCondition });
       const last = incidents.at(-1);
       if (!last) return { seen: 0, accepted: 0, cursor: after };
-      const accepted = await deliverAll(incidents, async (incident) => (await deps.workflows.deliverIncidentEvent(incident)).status === 'accepted');
+      const accepted = await deliverAll(incidents, async (incident) => (await deps.workflows.deliverIncidentEvent(incident, undefined, { startNew: investigates(deps.policy.current(), incident) })).status === 'accepted');
       return { seen: incidents.length, accepted, cursor: { sysUpdatedOn: last.sysUpdatedOn, sysId: last.sysId } };
     },
   };

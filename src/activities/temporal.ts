@@ -2,9 +2,11 @@ import type { IncidentSnapshot, IncidentStatus } from '../contracts/investigatio
 import type { ResolutionRequest } from '../contracts/resolution';
 import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
+import type { PolicyStore } from '../policy/policy-store';
+import { investigates } from '../policy/route-for';
 
 /** Activities that act on other OpsLoop workflows, through the worker's Temporal client module. */
-export function createTemporalActivities(workflows: OpsLoopWorkflows, servicenow: Pick<ServiceNowClient, 'getSnapshotByNumber'>) {
+export function createTemporalActivities(workflows: OpsLoopWorkflows, servicenow: Pick<ServiceNowClient, 'getSnapshotByNumber'>, policy: PolicyStore) {
   return {
     /**
      * After OpsLoop's own change to an incident, which a Business Rule generated with --skip-user does not send back:
@@ -34,7 +36,7 @@ export function createTemporalActivities(workflows: OpsLoopWorkflows, servicenow
     async deliverIncidentEvents(incidents: IncidentSnapshot[]): Promise<{ accepted: number; closed: number }> {
       let accepted = 0;
       for (const incident of incidents) {
-        const { status } = await workflows.deliverIncidentEvent(incident);
+        const { status } = await workflows.deliverIncidentEvent(incident, undefined, { startNew: investigates(policy.current(), incident) });
         if (status === 'accepted') accepted++;
       }
       return { accepted, closed: incidents.length - accepted };

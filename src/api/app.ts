@@ -111,7 +111,7 @@ export function createApp(deps: AppDeps): express.Express {
     '/webhooks/servicenow',
     rawWebhook,
     verifyWebhookMiddleware(deps.serviceNowWebhookSecrets, deps.now),
-    asyncRoute(serviceNowWebhookRoute(deps.gateway)),
+    asyncRoute(serviceNowWebhookRoute(deps.gateway, deps.policy)),
   );
   if (deps.agentEventsKeys?.length) {
     app.post('/webhooks/aws-devops-agent/events', rawWebhook, requireApiKey(deps.agentEventsKeys), asyncRoute(agentEventsRoute(deps.gateway)));

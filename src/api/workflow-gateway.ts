@@ -7,7 +7,7 @@ import type { RunbookActionInput } from '../contracts/runbook';
 import { OpsStage } from '../contracts/search-attributes';
 import type { ResolutionRequest } from '../contracts/schemas/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
-import { createOpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
+import { createOpsLoopWorkflows, type DeliveryOptions, type DeliveryStatus } from '../temporal-client/opsloop-workflows';
 import { agentTaskEventSignal, approvalStatusQuery, cancelRequestedSignal, decideUpdate, findingsReceivedSignal, incidentStatusQuery } from '../contracts/messages';
 import type { AgentTaskEvent } from '../contracts/agent-task';
 
@@ -28,7 +28,7 @@ export interface WorkflowGateway {
   /** Starts the incident's Resolution, or joins the one already running; resolves once Temporal has recorded it. */
   requestResolution(incidentNumber: string, request: ResolutionRequest): Promise<{ workflowId: string }>;
   /** signalWithStart on incident/<number>; `closed` when the incident's investigation already finished. */
-  deliverIncidentEvent(incident: IncidentSnapshot): Promise<{ workflowId: string; status: 'accepted' | 'closed' }>;
+  deliverIncidentEvent(incident: IncidentSnapshot, options?: DeliveryOptions): Promise<{ workflowId: string; status: DeliveryStatus }>;
   deliverFindings(findings: Findings): Promise<{ workflowId: string }>;
   /** Signals every open investigation following the event's agent task (none: an unknown task). */
   deliverAgentTaskEvent(event: AgentTaskEvent): Promise<{ workflowIds: string[] }>;
@@ -116,7 +116,7 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
   return {
     requestResolution: (incidentNumber, request) => within(budgetMs, () => workflows.requestResolution(incidentNumber, request)),
 
-    deliverIncidentEvent: (incident) => within(WEBHOOK_CALL_BUDGET_MS, () => workflows.deliverIncidentEvent(incident)),
+    deliverIncidentEvent: (incident, options) => within(WEBHOOK_CALL_BUDGET_MS, () => workflows.deliverIncidentEvent(incident, undefined, options)),
 
     async deliverFindings(findings) {
       const workflowId = incidentWorkflowId(findings.incidentNumber);

@@ -18,6 +18,13 @@ export interface IncidentSnapshot {
   sysModCount: number;
 }
 
+/** What routing reads of an incident (the policy's `routes:` match on these). */
+export interface RouteKey {
+  priority: string;
+  assignmentGroup: string;
+  cmdbCi: string;
+}
+
 /** Worker-side settings, read once per investigation through an activity so replays see the same values. */
 export interface InvestigationSettings {
   slackChannel: string;
@@ -43,10 +50,14 @@ export interface InvestigationSettings {
   investigatorMode?: InvestigatorMode;
   /** How often a task is polled when no lifecycle event arrives (task mode). */
   agentPollIntervalMs?: number;
+  /** The policy route the incident went to (absent from runs recorded before routes: they had one channel). */
+  route?: string;
+  /** The route's on-call paging: whether a decision pages at once, how many levels Escalate can reach. No keys: those stay with the worker. */
+  paging?: { atOnce: boolean; levels: number; onCallNamed: boolean };
 }
 
 /** What the worker's configuration gives an investigation; the approval rule and subscriptions are added per incident. */
-export type WorkerSettings = Omit<InvestigationSettings, 'approverGroups' | 'requiredApprovals' | 'requesterMayApprove' | 'notifiedEvents' | 'investigatorMode'>;
+export type WorkerSettings = Omit<InvestigationSettings, 'approverGroups' | 'requiredApprovals' | 'requesterMayApprove' | 'notifiedEvents' | 'investigatorMode' | 'route' | 'paging'>;
 
 export interface IncidentInvestigationInput {
   /** Absent when a person asked to investigate an existing incident: the workflow reads it from ServiceNow. */

@@ -10,8 +10,11 @@ export const OpsRequester = defineSearchAttributeKey('OpsRequester', SearchAttri
 /** The AWS DevOps Agent task investigating the incident: finds the run from an AWS task and routes its events. */
 export const AgentTaskId = defineSearchAttributeKey('AgentTaskId', SearchAttributeType.KEYWORD);
 
+/** The policy route the incident went to (`routes:`; "default" when none took it). */
+export const OpsRoute = defineSearchAttributeKey('OpsRoute', SearchAttributeType.KEYWORD);
+
 /** Every custom attribute OpsLoop writes; the dev server and clusters must have them registered. */
-export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel, OpsRequester, AgentTaskId];
+export const OPSLOOP_SEARCH_ATTRIBUTES = [IncidentNumber, IncidentPriority, OpsStage, SlackChannel, OpsRequester, AgentTaskId, OpsRoute];
 
 /** Every value OpsLoop writes to `OpsStage`: the incident loop's stages, then a runbook action's. */
 export const OPS_STAGES = [

@@ -1,4 +1,5 @@
 import type { ApprovalRule, CommandName, Policy, Role } from './schema';
+import { approvalRuleOf } from './route-for';
 
 export interface Actor {
   userId: string;
@@ -47,13 +48,5 @@ export function authorize(policy: Policy, actor: Actor, action: Action): Authori
   return { allowed: true, roles };
 }
 
-/** The approval rule for an incident of this priority: the stricter of the default and the priority's rule. */
-export function approvalRuleFor(policy: Policy, priority: string | undefined): ApprovalRule {
-  const base = policy.approvals.default;
-  const specific = priority ? policy.approvals.byPriority[priority] : undefined;
-  if (!specific) return base;
-  return {
-    approvals: Math.max(base.approvals, specific.approvals),
-    requesterMayApprove: base.requesterMayApprove && specific.requesterMayApprove,
-  };
-}
+/** The approval rule of the policy's own `approvals` for an incident of this priority (routes may bring their own). */
+export const approvalRuleFor = (policy: Policy, priority: string | undefined): ApprovalRule => approvalRuleOf(policy.approvals, priority);

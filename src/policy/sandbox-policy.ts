@@ -29,5 +29,6 @@ export function sandboxPolicy(approvers: string[], admins: string[] = approvers)
       cancel: 'viewer',
     },
     approvals: { default: { approvals: 1, requesterMayApprove: true }, byPriority: {} },
+    routes: [],
   };
 }

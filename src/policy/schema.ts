@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { approvalRuleSchema, approvalsSchema, grantSchema, routesSchema, slackChannelId } from './route-schema';
 
 export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -9,23 +10,6 @@ export type CommandName = (typeof COMMANDS)[number];
 
 /** Commands added after the first policy files were written: defaults keep those files valid. */
 const LATER_COMMAND_DEFAULTS: Partial<Record<string, Role>> = { actions: 'viewer', run: 'operator', cancel: 'operator' };
-
-const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABC');
-const slackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id like S0123ABC');
-const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id like C0123ABC');
-
-const grantSchema = z.strictObject({
-  /** Slack user ids; "*" grants the role to everyone in the workspace. */
-  users: z.array(z.union([slackUserId, z.literal('*')])).default([]),
-  groups: z.array(slackGroupId).default([]),
-});
-
-const approvalRuleSchema = z.strictObject({
-  /** Distinct approvers needed. */
-  approvals: z.number().int().min(1).max(5).default(1),
-  /** Whether the person who asked may also approve. */
-  requesterMayApprove: z.boolean().default(false),
-});
 
 /** A command's role; a command left out of `commands:` is reported as missing, not as a wrong value. */
 const commandRole = (command: CommandName) =>
@@ -53,11 +37,12 @@ export const policySchema = z.strictObject({
       z.ZodEnum<{ [K in Role]: K }>
     >,
   ),
-  approvals: z.strictObject({
-    default: approvalRuleSchema,
-    /** By ServiceNow priority ("1" … "5"); the stricter of this and the default applies. */
-    byPriority: z.record(z.string().regex(/^[1-5]$/, 'priorities are "1" to "5"'), approvalRuleSchema).default({}),
-  }),
+  approvals: approvalsSchema,
+  /**
+   * Where each incident goes (first match wins): its channel, approvers, rules, escalation and on-call. An incident no
+   * route takes uses SLACK_INCIDENT_CHANNEL and the settings above, under the name "default".
+   */
+  routes: routesSchema,
 });
 export type Policy = z.infer<typeof policySchema>;
 export type ApprovalRule = z.infer<typeof approvalRuleSchema>;

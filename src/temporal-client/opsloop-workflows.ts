@@ -20,6 +20,14 @@ import { withRequestId } from './with-request-id';
 /** The request id of one version of a ServiceNow record: every delivery of it is the same event to Temporal. */
 const incidentVersionRequestId = (incident: IncidentSnapshot): string => `servicenow/${incident.sysId}/${incident.sysModCount}`;
 
+/** `ignored`: under its route's threshold, with no investigation running; `closed`: the event changed nothing. */
+export type DeliveryStatus = 'accepted' | 'closed' | 'ignored';
+
+export interface DeliveryOptions {
+  /** false: the incident is under its route's threshold, so only a running investigation is told (default true). */
+  startNew?: boolean;
+}
+
 /**
  * Every workflow OpsLoop starts from outside a workflow, in one place: the API (webhooks, Slack) and the activities
  * (reconcile, mentions, notifications) start and join runs the same way, with the same ids, search attributes and
@@ -37,11 +45,21 @@ export function createOpsLoopWorkflows(client: Client, taskQueue: string) {
      * `requestedBy` (`/ops incident`) the signal also records who asked, whether or not the Business Rule's insert
      * event started the investigation first.
      */
-    async deliverIncidentEvent(incident: IncidentSnapshot, requestedBy?: string): Promise<{ workflowId: string; status: 'accepted' | 'closed' }> {
+    async deliverIncidentEvent(incident: IncidentSnapshot, requestedBy?: string, options: DeliveryOptions = {}): Promise<{ workflowId: string; status: DeliveryStatus }> {
       const workflowId = incidentWorkflowId(incident.number);
       // One ServiceNow record version is one event, however often it is delivered: the server keeps it once. A request
       // names its requester, so it is not mistaken for the Business Rule's delivery of the same version.
       const version = incidentVersionRequestId(incident);
+      if (options.startNew === false && !requestedBy) {
+        // Under its route's threshold: a running investigation still hears of the change; none is started.
+        try {
+          await withRequestId(client, version).getHandle(workflowId).signal(incidentUpdatedSignal, incident);
+          return { workflowId, status: 'accepted' };
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return { workflowId, status: 'ignored' };
+          throw err;
+        }
+      }
       const signal = requestedBy
         ? { signal: incidentRequestedSignal, signalArgs: [incident, requestedBy] as [IncidentSnapshot, string] }
         : { signal: incidentUpdatedSignal, signalArgs: [incident] as [IncidentSnapshot] };

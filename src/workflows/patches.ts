@@ -22,4 +22,9 @@ export const PATCH = {
   resolutionTellsInvestigation: 'resolution-tells-investigation',
   /** Since 1.1.0: each decision round reads who opened the incident in ServiceNow, as Slack users (activity slackUsersWhoOpened). */
   openersMayNotApprove: 'openers-may-not-approve',
+  /**
+   * Since 1.2.0: the policy's `routes:` pick an incident's channel, approvers and paging; the run writes OpsRoute, and a
+   * reassignment in ServiceNow to another route moves the thread and asks a pending decision of the new approvers.
+   */
+  incidentRoutes: 'incident-routes',
 } as const satisfies Record<string, string>;

@@ -16,5 +16,6 @@ export const testPolicy = (overrides: Partial<Policy> = {}): Policy => ({
   channels: [{ id: '*', commands: ['*'] }],
   commands: { help: 'viewer', status: 'viewer', jobs: 'viewer', investigate: 'operator', resolve: 'operator', incident: 'operator', approve: 'approver', reject: 'approver', audit: 'admin', actions: 'viewer', run: 'operator', cancel: 'operator' },
   approvals: { default: { approvals: 1, requesterMayApprove: false }, byPriority: { '1': { approvals: 2, requesterMayApprove: false } } },
+  routes: [],
   ...overrides,
 });

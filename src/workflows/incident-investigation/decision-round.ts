@@ -11,6 +11,7 @@ import { decisionRequestOf, sameRequest } from './evidence';
 import { readOpeners } from './openers';
 import { proposalChecker } from './proposal-checker';
 import { reasonOf } from './reason-of';
+import { followIncident, routeStale } from './route';
 import type { InvestigationState } from './state';
 
 /** Escalation asks again with the same approvers; this bounds how often. */
@@ -35,14 +36,19 @@ async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<t
   let proposal = await proposals.current();
   const changed = () => proposals.stale() || !sameRequest(build(proposal), asked);
   while (!settled()) {
-    await condition(() => settled() || state.finishedElsewhere() || changed());
+    await condition(() => settled() || state.finishedElsewhere() || changed() || routeStale(state));
     if (settled()) break;
+    if (!state.finishedElsewhere() && routeStale(state) && !changed()) {
+      // Only a routing field changed (the group, the CI): read the route again; the request stands unless that moved it.
+      await followIncident(state);
+      if (sameRequest(build(proposal), asked)) continue;
+    }
     if (state.finishedElsewhere()) {
       await child.signal(withdrawApprovalSignal, `${state.number} was ${incidentStateLabel(state.incident.state)} in ServiceNow.`);
     } else {
       const byFindings = proposals.newFindings();
       proposal = await proposals.current();
-      await state.followPriority();
+      await followIncident(state);
       if (sameRequest(build(proposal), asked)) continue;
       await child.signal(supersedeApprovalSignal, byFindings ? 'new findings' : 'a change to the incident in ServiceNow');
     }
@@ -62,7 +68,7 @@ export async function askForDecision(state: InvestigationState): Promise<Decisio
   let escalations = 0;
   for (let n = 1; ; n++) {
     if (state.finishedElsewhere()) return { outcome: 'withdrawn' };
-    await state.followPriority();
+    await followIncident(state);
     await readOpeners(state);
     const proposal = await proposals.current();
     const build = (p: CheckedProposal | undefined) =>

@@ -99,7 +99,12 @@ export const sameRequest = (a: ApprovalRequest, b: ApprovalRequest): boolean =>
   a.choices.join() === b.choices.join() &&
   (a.requesters ?? []).join() === (b.requesters ?? []).join() &&
   (a.openedBy ?? []).join() === (b.openedBy ?? []).join() &&
-  a.openedByUnknown === b.openedByUnknown;
+  a.openedByUnknown === b.openedByUnknown &&
+  // Change only when a reassignment moves the incident to another route (its approvers, its channel's thread).
+  a.approvers.join() === b.approvers.join() &&
+  a.approverGroups.join() === b.approverGroups.join() &&
+  a.thread.channel === b.thread.channel &&
+  a.thread.ts === b.thread.ts;
 
 /** What the ticket's close notes say after an approval. */
 export function closeNotesOf(findings: Findings | undefined, approver: string, remediation?: string): string {

@@ -5,6 +5,7 @@ import { askForDecision } from './decision-round';
 import { noteFindingsInTicket } from './findings-note';
 import { finish } from './finish';
 import { resolveApproved, runApprovedProposal } from './resolve-approved';
+import { loadSettings } from './route';
 import { InvestigationState } from './state';
 import { openThreadAndAskInvestigator, waitForFindings } from './thread';
 
@@ -21,7 +22,7 @@ export async function incidentInvestigation(input: IncidentInvestigationInput): 
     await state.enterStage('resolved', `Already ${incidentStateLabel(state.incident.state)} in ServiceNow; nothing to do.`);
     return { incidentNumber: number, outcome: 'finished-elsewhere', sysModCount: state.incident.sysModCount };
   }
-  await state.loadSettings();
+  await loadSettings(state);
 
   await openThreadAndAskInvestigator(state);
   await waitForFindings(state);

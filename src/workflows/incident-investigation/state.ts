@@ -1,4 +1,4 @@
-import { patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
 import { isFinishedState } from '../../contracts/incident-state';
 import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationRequest, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
 import type { AgentTaskRef } from '../../contracts/agent-task';
@@ -6,10 +6,8 @@ import { TERMINAL_AGENT_EVENTS } from '../../contracts/agent-task';
 import { agentTaskEventSignal, findingsReceivedSignal, incidentRequestedSignal, incidentStatusQuery, incidentUpdatedSignal } from '../../contracts/messages';
 import type { Findings } from '../../contracts/schemas/findings';
 import { IncidentPriority, OpsStage, type OpsStageValue } from '../../contracts/search-attributes';
-import { localSettings, slack } from '../proxies';
+import { slack } from '../proxies';
 import { upsertChanged } from '../search-attributes';
-import { PATCH } from '../patches';
-import { stricterRule } from './evidence';
 
 /** The start of the findings a status query returns (Markdown): enough for `/ops status` to show a rendered glance. */
 const STATUS_SUMMARY_CHARS = 2000;
@@ -28,7 +26,11 @@ export class InvestigationState {
   private openedThread?: ThreadRef;
   private loadedSettings?: InvestigationSettings;
   /** The priorities whose approval rules the settings hold. */
-  private rulePriorities: string[] = [];
+  rulePriorities: string[] = [];
+  /** The incident's routing fields when its settings were read (./route.ts): another value means they may be stale. */
+  routedFor?: string;
+  /** How many times a reassignment moved the incident to another route. */
+  reroutes?: number;
   pendingApproval?: PendingApproval;
   /** The Slack users who asked for this investigation, in the order they asked; none of them may approve it. */
   readonly requesters: string[] = [];
@@ -78,23 +80,22 @@ export class InvestigationState {
     return this.incident.number;
   }
 
-  /** The worker's settings and the policy's rule for this priority, read once (recorded, so replays see the same). */
-  async loadSettings(): Promise<void> {
-    this.loadedSettings = await localSettings.getInvestigationSettings(this.incident.priority);
-    this.rulePriorities = [this.incident.priority];
-  }
-
-  /** After a priority change in ServiceNow: the new priority's rule is read, and the stricter of the rules applies. */
-  async followPriority(): Promise<void> {
-    const { priority } = this.incident;
-    if (!this.loadedSettings || this.rulePriorities.includes(priority) || !patched(PATCH.approvalRuleFollowsPriority)) return;
-    this.rulePriorities.push(priority);
-    this.loadedSettings = stricterRule(this.loadedSettings, await localSettings.getInvestigationSettings(priority));
-  }
-
   get settings(): InvestigationSettings {
     if (!this.loadedSettings) throw new Error('the investigation read its settings before loading them');
     return this.loadedSettings;
+  }
+
+  /** Set by ./route.ts: read once, then again when ServiceNow changes what they depend on. */
+  set settings(settings: InvestigationSettings) {
+    this.loadedSettings = settings;
+  }
+
+  get hasSettings(): boolean {
+    return this.loadedSettings !== undefined;
+  }
+
+  get hasThread(): boolean {
+    return this.openedThread !== undefined;
   }
 
   get thread(): ThreadRef {
