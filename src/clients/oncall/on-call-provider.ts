@@ -71,3 +71,12 @@ export function createOnCallProvider(cfg: OnCallProviderConfig): OnCallProvider 
     },
   };
 }
+
+/** Where a route's level is paged and looked up. The routing key may be written as `${ENV_NAME}` (see resolveEnvReferences). */
+export interface OnCallTarget {
+  routingKey: string;
+  escalationPolicyId?: string;
+}
+
+/** A route name and escalation level to its target, read from the configuration when the call is made; undefined: unknown. */
+export type ResolveOnCall = (route: string, level: number) => OnCallTarget | undefined;
