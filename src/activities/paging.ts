@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type { OnCallProvider, ResolveOnCall } from '../clients/oncall/on-call-provider';
+import type { OnCallProvider, OnCallTarget, ResolveOnCall } from '../clients/oncall/on-call-provider';
 import { MissingEnvReferenceError, resolveEnvReferences } from '../config/env-reference';
 import { pageDedupKey, type PageOnCallInput, type PageOnCallResult, type WhoIsOnCallResult } from '../contracts/paging';
 import { INCIDENT_NUMBER_PATTERN } from '../contracts/workflow-ids';
@@ -38,13 +38,16 @@ const invalid = (what: string, error: z.ZodError) =>
  * incident and the level only: a retry after a lost answer sends the same key and PagerDuty keeps one alert.
  */
 export function createPagingActivities(deps: PagingDeps) {
-  const target = (route: string, level: number): { routingKey: string; escalationPolicyId?: string } | { reason: string } => {
+  const lookup = (route: string, level: number): { provider: OnCallProvider; target: OnCallTarget } | { reason: string } => {
     if (!deps.onCall) return { reason: 'no on-call provider is configured' };
     if (!deps.resolveOnCall) return { reason: 'no on-call routes are configured' };
-    const found = deps.resolveOnCall(route, level);
-    if (!found) return { reason: `no on-call route ${route} at level ${level}` };
+    const target = deps.resolveOnCall(route, level);
+    return target ? { provider: deps.onCall, target } : { reason: `no on-call route ${route} at level ${level}` };
+  };
+  /** The route's target with its routing key read from the environment now (never earlier, never stored). */
+  const routingKeyOf = (route: string, target: OnCallTarget): { routingKey: string } | { reason: string } => {
     try {
-      return { ...found, routingKey: resolveEnvReferences(found.routingKey, deps.env) };
+      return { routingKey: resolveEnvReferences(target.routingKey, deps.env) };
     } catch (err) {
       if (err instanceof MissingEnvReferenceError) return { reason: `the routing key of on-call route ${route} names ${err.variable}, which is not set in the worker's environment` };
       throw err;
@@ -56,10 +59,12 @@ export function createPagingActivities(deps: PagingDeps) {
       const parsed = inputSchema.safeParse(input);
       if (!parsed.success) throw invalid('pageOnCall was given an invalid request', parsed.error);
       const { incidentNumber, route, level, action, summary, severity, links } = parsed.data;
-      const resolved = target(route, level);
-      if ('reason' in resolved) return { paged: false, reason: resolved.reason };
-      const { dedupKey } = await deps.onCall!.sendEvent({
-        routingKey: resolved.routingKey,
+      const found = lookup(route, level);
+      if ('reason' in found) return { paged: false, reason: found.reason };
+      const key = routingKeyOf(route, found.target);
+      if ('reason' in key) return { paged: false, reason: key.reason };
+      const { dedupKey } = await found.provider.sendEvent({
+        routingKey: key.routingKey,
         action,
         dedupKey: pageDedupKey(incidentNumber, level),
         ...(action === 'trigger' && summary && severity
@@ -73,10 +78,11 @@ export function createPagingActivities(deps: PagingDeps) {
     async whoIsOnCall(input: { route: string }): Promise<WhoIsOnCallResult> {
       const route = z.string().min(1).max(64).safeParse(input?.route);
       if (!route.success) throw invalid('whoIsOnCall was given an invalid route', route.error);
-      const resolved = target(route.data, 1);
-      if ('reason' in resolved) return { found: false, reason: resolved.reason };
-      if (!resolved.escalationPolicyId) return { found: false, reason: `on-call route ${route.data} names no escalation policy` };
-      const entries = await deps.onCall!.whoIsOnCall({ escalationPolicyId: resolved.escalationPolicyId });
+      const found = lookup(route.data, 1);
+      if ('reason' in found) return { found: false, reason: found.reason };
+      const { escalationPolicyId } = found.target;
+      if (!escalationPolicyId) return { found: false, reason: `on-call route ${route.data} names no escalation policy` };
+      const entries = await found.provider.whoIsOnCall({ escalationPolicyId });
       return { found: true, route: route.data, entries };
     },
   };
