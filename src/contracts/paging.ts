@@ -35,3 +35,7 @@ export type WhoIsOnCallResult = { found: true; route: string; entries: OnCallPer
 
 /** The alert of an incident at a level: derived from nothing else, so a retried page after a lost answer names the same alert. */
 export const pageDedupKey = (incidentNumber: string, level: number): string => `opsloop/${incidentNumber}/level-${level}`;
+
+/** PagerDuty's severity for a ServiceNow priority ("1" … "5"): P1 critical, P2 error, P3 warning, lower info. */
+export const severityForPriority = (priority: string): PageSeverity =>
+  priority === '1' ? 'critical' : priority === '2' ? 'error' : priority === '3' ? 'warning' : 'info';
