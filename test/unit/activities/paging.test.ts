@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { toApplicationFailure } from '../../../src/activities/to-failure';
 import { createPagingActivities } from '../../../src/activities/paging';
 import { createOnCallProvider, type ResolveOnCall } from '../../../src/clients/oncall/on-call-provider';
-import type { PageOnCallInput } from '../../../src/contracts/paging';
+import { pageDedupKey, severityForPriority, type PageOnCallInput } from '../../../src/contracts/paging';
 import { startFakePagerDuty, type FakePagerDuty } from '../../../src/sandbox/fake-pagerduty';
 
 const KEY = randomBytes(16).toString('hex');
@@ -99,5 +99,10 @@ describe('paging activities', () => {
     });
     expect(JSON.stringify(answer)).not.toContain('PPAYMENTS');
     expect(await activities.whoIsOnCall({ route: 'unset-key' })).toEqual({ found: false, reason: 'on-call route unset-key names no escalation policy' });
+  });
+
+  it('derives the dedup key from incident and level only, and severity from the ServiceNow priority', () => {
+    expect(pageDedupKey('INC0010001', 2)).toBe('opsloop/INC0010001/level-2');
+    expect(['1', '2', '3', '4', '5'].map(severityForPriority)).toEqual(['critical', 'error', 'warning', 'info', 'info']);
   });
 });

@@ -141,6 +141,14 @@ describe('/ops oncall [route]', () => {
       expect(await ask(served, 'oncall payments')).toBe(':warning: PagerDuty could not answer (429); try again in a moment.');
     });
 
+    it("answers within Slack's 3 s when PagerDuty does not answer", async () => {
+      const served = await startApi({ provider: createOnCallProvider({ eventsUrl: pd.url, apiUrl: pd.url, apiToken: TOKEN, timeoutMs: 10_000 }), resolveOnCall });
+      pd.faults.add('oncalls', { hang: true });
+      const started = Date.now();
+      expect(await ask(served, 'oncall payments')).toBe(':warning: PagerDuty did not answer in time; try again in a moment.');
+      expect(Date.now() - started).toBeLessThan(3000);
+    });
+
     it('is refused, audited and unsent where the policy does not allow it', async () => {
       const policy = testPolicy({ channels: [{ id: 'C0INCIDENTS', commands: ['status'] }] });
       const served = await startApi({ provider: provider(), resolveOnCall }, policy);
