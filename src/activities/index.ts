@@ -13,6 +13,8 @@ import { heartbeating } from './heartbeat';
 import { createInvestigationActivities } from './investigation';
 import { createIdentityActivities, createIdentityMap } from './identity';
 import type { Investigator } from '../clients/agent/investigator';
+import type { OnCallProvider, ResolveOnCall } from '../clients/oncall/on-call-provider';
+import { createPagingActivities } from './paging';
 import { createReconcileActivities } from './reconcile';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
@@ -39,6 +41,10 @@ export interface ActivityDeps {
   agentMaxConcurrent?: number;
   /** Which incidents OpsLoop handles (SERVICENOW_INCIDENT_CONDITION, normalised); undefined: all. */
   incidentCondition?: string;
+  /** Pages and looks up who is on call (PagerDuty); absent: paging answers `paged: false`. */
+  onCall?: OnCallProvider;
+  /** A route name and level to its routing key and escalation policy, read when the activity runs; absent: no routes. */
+  resolveOnCall?: ResolveOnCall;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
@@ -53,6 +59,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTemporalActivities(deps.workflows, deps.servicenow, deps.policy),
     ...createAgentSlotActivities(deps.workflows, { maxConcurrent: deps.agentMaxConcurrent ?? DEFAULT_AGENT_MAX_CONCURRENT }),
     ...createAuditActivities(deps.audit),
+    ...heartbeating(createPagingActivities({ onCall: deps.onCall, resolveOnCall: deps.resolveOnCall, env: deps.env ?? process.env })),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG), workflows: deps.workflows }),
   });
 }

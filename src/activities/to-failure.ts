@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { AgentApiError, ClientError, HttpError, IncidentNotFoundError, SlackApiError, UnexpectedResponseError } from '../clients/errors';
+import { AgentApiError, ClientError, HttpError, IncidentNotFoundError, OnCallNotConfiguredError, PagerDutyError, SlackApiError, UnexpectedResponseError } from '../clients/errors';
 import { wrapEach } from './wrap-each';
 
 /** Slack `error` codes that describe a passing condition on Slack's side rather than our request. */
@@ -22,8 +22,17 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
   const type = err instanceof Error ? err.constructor.name : 'Error';
   const message = err instanceof Error ? err.message : String(err);
 
-  if (err instanceof IncidentNotFoundError) {
+  if (err instanceof IncidentNotFoundError || err instanceof OnCallNotConfiguredError) {
     return ApplicationFailure.create({ type, message, nonRetryable: true });
+  }
+  if (err instanceof PagerDutyError) {
+    return ApplicationFailure.create({
+      type,
+      message: err.retryable ? message : err.refusal,
+      nonRetryable: !err.retryable,
+      nextRetryDelay: err.retryable ? err.retryAfterMs : undefined,
+      details: [{ status: err.status }],
+    });
   }
   if (err instanceof AgentApiError) {
     return ApplicationFailure.create({

@@ -1,4 +1,5 @@
 import type { AuditStore } from '../audit/audit-store';
+import type { OnCallProvider, ResolveOnCall } from '../clients/oncall/on-call-provider';
 import type { PolicyStore } from '../policy/policy-store';
 import type { Catalog } from '../runbook/catalog-schema';
 import type { Responder } from './respond';
@@ -17,6 +18,14 @@ export interface CommandDeps {
   slack?: ApiSlack;
   /** Follow-ups through a command's response_url (a decision confirmed after the answer went out). */
   respond?: Responder;
+  /** Who is on call (`/ops oncall`); absent: the reply says no on-call provider is configured. */
+  onCall?: {
+    provider: OnCallProvider;
+    /** A route name and level to its escalation policy (routing keys are not used here); absent: no routes yet. */
+    resolveOnCall?: ResolveOnCall;
+    /** The configured route names, offered when a route is missing or unknown. */
+    routeNames?: () => string[];
+  };
 }
 
 export interface CommandContext {

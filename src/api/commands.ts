@@ -7,6 +7,7 @@ import { auditFromApi, auditRefusal } from './audit-from-api';
 import { DecisionRefusedError, UnknownActionError, UnknownIncidentError, type WorkflowGateway } from './workflow-gateway';
 import { runbookCommand } from './runbook-command';
 import { decideByText } from './decide-by-text';
+import { onCallCommand } from './oncall-command';
 import type { CommandContext, CommandDeps, CommandReply } from './command-types';
 
 export type { CommandContext, CommandDeps, CommandReply };
@@ -88,6 +89,8 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
       case 'actions':
       case 'run':
         return runbookCommand(deps, ctx, command, groups);
+      case 'oncall':
+        return await onCallCommand(deps, command.route);
       case 'cancel':
         return { text: `:octagonal_sign: Cancelling \`${await deps.gateway.cancelAction(command.id, ctx.userId)}\`…` };
       case 'resolve': {

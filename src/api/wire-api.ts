@@ -6,6 +6,7 @@ import { dataDir } from '../config/data-dir';
 import type { ApiConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import type { Logger } from '../log';
+import { createOnCallProvider, onCallConfigFrom } from '../clients/oncall/on-call-provider';
 import { createGroupResolver } from '../policy/group-resolver';
 import { createPolicyStore, type PolicyStore } from '../policy/policy-store';
 import { loadCatalog } from '../runbook/load-catalog';
@@ -27,6 +28,9 @@ export interface WiredApi {
   audit: AuditStore;
   close: () => Promise<void>;
 }
+
+/** `/ops oncall` asks PagerDuty within Slack's 3 s acknowledgement. */
+const ON_CALL_TIMEOUT_MS = 2_000;
 
 const present = (...values: (string | undefined)[]): string[] => values.filter((v): v is string => Boolean(v));
 
@@ -56,6 +60,7 @@ export async function wireApi(cfg: ApiConfig, logger: Logger, overrides: ApiOver
     catalog: () => catalog,
     audit,
     slack,
+    onCall: { provider: createOnCallProvider(onCallConfigFrom(cfg, ON_CALL_TIMEOUT_MS)) },
     groupsOf: createGroupResolver(() => policy.current(), slack?.groupMembers),
     namespaceReady: searchAttributeReadiness(connection, cfg.TEMPORAL_NAMESPACE),
     ready: () =>

@@ -90,3 +90,48 @@ export class AgentApiError extends ClientError {
     }
   }
 }
+
+/**
+ * Thrown when PagerDuty answered with an error: the Events API's `{ status, message, errors }` or the REST API's
+ * `{ error: { message, code, errors } }`. Carries PagerDuty's own words, never the routing key or the API token.
+ */
+export class PagerDutyError extends ClientError {
+  constructor(
+    /** e.g. "PagerDuty Events API enqueue" or "PagerDuty REST API GET /oncalls". */
+    target: string,
+    readonly status: number,
+    /** PagerDuty's message ("Event object is invalid", "Authentication failed"), '' when it sent none. */
+    readonly pagerDutyMessage: string,
+    /** PagerDuty's `errors` array: what was wrong with the request. */
+    readonly errors: readonly string[],
+    readonly retryAfterMs?: number,
+  ) {
+    const words = [pagerDutyMessage, errors.join('; ')].filter(Boolean).join(': ');
+    super(`${target} failed: ${status}${words ? ` ${words}` : ''}`, target);
+  }
+
+  /** Throttling, a timeout on PagerDuty's side and its 5xx pass; a refusal of the request does not. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status === 408 || this.status >= 500;
+  }
+
+  /** What a person can act on when PagerDuty refused the request. */
+  get refusal(): string {
+    const words = [this.pagerDutyMessage, this.errors.join('; ')].filter(Boolean).join(': ') || 'no reason given';
+    switch (this.status) {
+      case 400:
+        return `PagerDuty refused the request as invalid (400): ${words}`;
+      case 401:
+        return `PagerDuty did not accept the credentials (401): ${words} — check PAGERDUTY_API_TOKEN (a REST API key)`;
+      case 403:
+        return `PagerDuty refused access (403): ${words} — the API key may not read on-calls`;
+      case 404:
+        return `PagerDuty found nothing (404): ${words}`;
+      default:
+        return `${this.target} failed (${this.status}): ${words}`;
+    }
+  }
+}
+
+/** Thrown when an on-call look-up needs a credential OpsLoop was not given (PAGERDUTY_API_TOKEN). */
+export class OnCallNotConfiguredError extends ClientError {}

@@ -12,6 +12,8 @@ export interface HttpRequest {
   body?: unknown;
   timeoutMs: number;
   fetch?: FetchFn;
+  /** Builds the error for a non-2xx answer when the vendor's error shape says more than HttpError can (default: HttpError). */
+  errorFor?: (answer: { status: number; text: string; retryAfterMs?: number }) => Error;
 }
 
 /** Reads a short, human-meaningful detail from an error body (ServiceNow's `error.message`, or plain text). */
@@ -59,7 +61,8 @@ export async function fetchJson(req: HttpRequest): Promise<unknown> {
     throw new TimeoutError(`${req.target} timed out reading the answer`, req.target, { cause: err });
   }
   if (!response.ok) {
-    throw new HttpError(req.target, response.status, errorDetail(text), parseRetryAfter(response.headers.get('retry-after')));
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    throw req.errorFor?.({ status: response.status, text, retryAfterMs }) ?? new HttpError(req.target, response.status, errorDetail(text), retryAfterMs);
   }
   // Some endpoints (Slack's response_url) answer a plain "ok"; only JSON answers are parsed.
   if (text === '' || !/json/i.test(response.headers.get('content-type') ?? '')) return text;

@@ -36,8 +36,17 @@ const temporalShape = {
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 };
 
+/** The on-call provider (PagerDuty): the API answers `/ops oncall`, the worker pages. */
+const pagerDutyShape = {
+  PAGERDUTY_EVENTS_URL: optional(url).default('https://events.pagerduty.com'),
+  PAGERDUTY_API_URL: optional(url).default('https://api.pagerduty.com'),
+  /** A REST API key (read-only is enough) for who is on call; unset: `/ops oncall` says how to configure it. */
+  PAGERDUTY_API_TOKEN: optional(z.string().min(1).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')),
+};
+
 const apiShape = {
   ...temporalShape,
+  ...pagerDutyShape,
   PORT: optional(port).default(3000),
   SLACK_SIGNING_SECRET: z.string({ message: 'required (the Slack app signing secret)' }).min(1),
   SLACK_PREVIOUS_SIGNING_SECRET: optional(z.string()),
@@ -52,6 +61,7 @@ const apiShape = {
 
 const workerShape = {
   ...temporalShape,
+  ...pagerDutyShape,
   SLACK_BOT_TOKEN: z.string({ message: 'required (the Slack bot token, xoxb-…)' }).min(1),
   SLACK_API_URL: optional(url).default('https://slack.com/api/'),
   SLACK_INCIDENT_CHANNEL: optional(z.string()),

@@ -27,6 +27,7 @@ export function sandboxPolicy(approvers: string[], admins: string[] = approvers)
       actions: 'viewer',
       run: 'viewer',
       cancel: 'viewer',
+      oncall: 'viewer',
     },
     approvals: { default: { approvals: 1, requesterMayApprove: true }, byPriority: {} },
     routes: [],

@@ -11,6 +11,8 @@ export type Command =
   | { kind: 'actions' }
   | { kind: 'run'; action: string; args: string[]; dryRun: boolean }
   | { kind: 'cancel'; id: string }
+  /** Without a route: the only configured route, or a list of them to choose from. */
+  | { kind: 'oncall'; route?: string }
   /** `lacksIncident`: an incident command that named no incident (inside an incident's thread, the thread names it). */
   | { kind: 'invalid'; problem: string; lacksIncident?: boolean };
 
@@ -36,7 +38,11 @@ export const USAGE: Record<CommandName, string> = {
   actions: '`/ops actions`: the runbook actions you may run, with usage',
   run: '`/ops run <action> [args] [--dry-run]`: run a runbook action (see `/ops actions`)',
   cancel: '`/ops cancel <action id>`: stop a running action',
+  oncall: '`/ops oncall [route]`: who is on call for a route, per escalation level',
 };
+
+/** On-call route names as configuration writes them: a letter or digit, then letters, digits, `-`, `_` or `.`. */
+export const ON_CALL_ROUTE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export const usageText = (commands: readonly CommandName[]): string =>
   ['*OpsLoop commands* (also as `@OpsLoop …` mentions)', ...commands.map((c) => USAGE[c])].join('\n');
@@ -82,6 +88,13 @@ export function parseCommandText(command: string, text: string, hint: CommandCon
     const [id, ...rest] = args;
     if (!id || rest.length || !/^(action\/[a-z][a-z0-9-]{0,39}\/)?[0-9a-f]{8}$/.test(id)) return { kind: 'invalid', problem: 'Cancel which action? Give its id, e.g. `/ops cancel action/ping/1a2b3c4d`.' };
     return { kind: 'cancel', id };
+  }
+  if (name === 'oncall') {
+    const [route, ...rest] = args;
+    if (rest.length) return { kind: 'invalid', problem: '`/ops oncall` takes at most one route name.' };
+    if (route === undefined) return { kind: 'oncall' };
+    if (!ON_CALL_ROUTE_PATTERN.test(route)) return { kind: 'invalid', problem: `\`${route.slice(0, 40)}\` is not a route name (letters, digits, \`-\`, \`_\`, \`.\`).` };
+    return { kind: 'oncall', route };
   }
   if (name === 'jobs' || name === 'incident' || name === 'actions') return args.length ? { kind: 'invalid', problem: `\`/ops ${name}\` takes no arguments.` } : { kind: name };
   if ((INCIDENT_COMMANDS as readonly string[]).includes(name)) return parseIncidentCommand(name as IncidentCommand, args, hint);

@@ -79,4 +79,15 @@ describe('configuration from the environment', () => {
   it('requires both halves of an mTLS pair', () => {
     expect(problemsOf(() => loadApiConfig({ ...api, TEMPORAL_TLS_CERT: '/tmp/cert.pem' }))[0]).toContain('TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY');
   });
+
+  it('configures PagerDuty in both processes: default endpoints, an optional REST key never echoed', () => {
+    for (const cfg of [loadApiConfig(api), loadWorkerConfig(worker)]) {
+      expect(cfg).toMatchObject({ PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com', PAGERDUTY_API_URL: 'https://api.pagerduty.com' });
+      expect(cfg.PAGERDUTY_API_TOKEN).toBeUndefined();
+    }
+    expect(loadApiConfig({ ...api, PAGERDUTY_API_TOKEN: 'u+abc123', PAGERDUTY_API_URL: 'https://api.eu.pagerduty.com' })).toMatchObject({ PAGERDUTY_API_TOKEN: 'u+abc123', PAGERDUTY_API_URL: 'https://api.eu.pagerduty.com' });
+    const problems = problemsOf(() => loadWorkerConfig({ ...worker, PAGERDUTY_EVENTS_URL: 'events.pagerduty.com', PAGERDUTY_API_TOKEN: 'has a secret space' }));
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['PAGERDUTY_API_TOKEN', 'PAGERDUTY_EVENTS_URL']);
+    expect(problems.join('\n')).not.toContain('secret space');
+  });
 });
