@@ -27,6 +27,7 @@ export function sandboxPolicy(approvers: string[], admins: string[] = approvers)
       actions: 'viewer',
       run: 'viewer',
       cancel: 'viewer',
+      timeline: 'viewer',
     },
     approvals: { default: { approvals: 1, requesterMayApprove: true }, byPriority: {} },
   };

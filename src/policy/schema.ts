@@ -4,11 +4,11 @@ export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Every command OpsLoop knows, as it appears after `/ops`. */
-export const COMMANDS = ['help', 'status', 'jobs', 'investigate', 'resolve', 'incident', 'approve', 'reject', 'audit', 'actions', 'run', 'cancel'] as const;
+export const COMMANDS = ['help', 'status', 'jobs', 'investigate', 'resolve', 'incident', 'approve', 'reject', 'audit', 'actions', 'run', 'cancel', 'timeline'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Commands added after the first policy files were written: defaults keep those files valid. */
-const LATER_COMMAND_DEFAULTS: Partial<Record<string, Role>> = { actions: 'viewer', run: 'operator', cancel: 'operator' };
+const LATER_COMMAND_DEFAULTS: Partial<Record<string, Role>> = { actions: 'viewer', run: 'operator', cancel: 'operator', timeline: 'viewer' };
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id like U0123ABC');
 const slackGroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id like S0123ABC');

@@ -22,4 +22,9 @@ export const PATCH = {
   resolutionTellsInvestigation: 'resolution-tells-investigation',
   /** Since 1.1.0: each decision round reads who opened the incident in ServiceNow, as Slack users (activity slackUsersWhoOpened). */
   openersMayNotApprove: 'openers-may-not-approve',
+  /**
+   * Since 1.1.0: findings are written to the audit trail when they arrive, and an ending investigation writes its
+   * timeline (one work note, one thread summary) from the audit trail (activity writeIncidentTimeline).
+   */
+  timelineOnFinish: 'timeline-on-finish',
 } as const satisfies Record<string, string>;

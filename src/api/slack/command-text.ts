@@ -5,7 +5,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'jobs' }
   | { kind: 'incident' }
-  | { kind: 'status' | 'investigate' | 'audit'; incidentNumber: string }
+  | { kind: 'status' | 'investigate' | 'audit' | 'timeline'; incidentNumber: string }
   | { kind: 'approve' | 'reject'; incidentNumber: string; comment?: string }
   | { kind: 'resolve'; incidentNumber: string; notes?: string }
   | { kind: 'actions' }
@@ -36,12 +36,13 @@ export const USAGE: Record<CommandName, string> = {
   actions: '`/ops actions`: the runbook actions you may run, with usage',
   run: '`/ops run <action> [args] [--dry-run]`: run a runbook action (see `/ops actions`)',
   cancel: '`/ops cancel <action id>`: stop a running action',
+  timeline: '`/ops timeline INC0010001`: what happened when, and the time to findings, to decision and to resolve',
 };
 
 export const usageText = (commands: readonly CommandName[]): string =>
   ['*OpsLoop commands* (also as `@OpsLoop …` mentions)', ...commands.map((c) => USAGE[c])].join('\n');
 
-const INCIDENT_COMMANDS = ['status', 'investigate', 'approve', 'reject', 'audit', 'resolve'] as const;
+const INCIDENT_COMMANDS = ['status', 'investigate', 'approve', 'reject', 'audit', 'timeline', 'resolve'] as const;
 type IncidentCommand = (typeof INCIDENT_COMMANDS)[number];
 
 function parseIncidentCommand(kind: IncidentCommand, args: string[], hint: CommandContextHint = {}): Command {
