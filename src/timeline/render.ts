@@ -50,7 +50,7 @@ export function timelineNote(t: Timeline, links: { thread: string; run: string }
 /** The short summary posted in the incident's thread when the investigation ends (Slack mrkdwn). */
 export function timelineThreadSummary(t: Timeline, runUrl: string): string {
   return [
-    `:stopwatch: *Timeline of ${t.incidentNumber}* (${asSlackText(outcomeOf(t))}): ${asSlackText(durationsLine(t.durations))}.`,
+    `:stopwatch: *Timeline of ${t.incidentNumber}* (${asSlackText(outcomeOf(t))}) · ${asSlackText(durationsLine(t.durations))}`,
     `${t.rows.length} entries, written to the ticket's work notes; \`/ops timeline ${t.incidentNumber}\` shows them here. <${runUrl}|The run in Temporal>`,
   ].join('\n');
 }
