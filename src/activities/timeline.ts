@@ -24,7 +24,7 @@ export function createTimelineActivities(deps: TimelineActivityDeps) {
       const { workflowExecution } = activityInfo();
       const timeline = timelineOf(input.incidentNumber, await deps.audit.list({ incidentNumber: input.incidentNumber }), workflowExecution?.runId);
       if (!timeline) return { note: 'no-timeline', rows: 0 };
-      const thread = (await deps.slack.permalink(input.thread.channel, input.thread.ts)) || `Slack channel ${input.thread.channel}, message ${input.thread.ts}`;
+      const thread = input.threadUrl || (await deps.slack.permalink(input.thread.channel, input.thread.ts)) || `Slack channel ${input.thread.channel}, message ${input.thread.ts}`;
       const note = await addWorkNoteOnce(deps.servicenow, input.sysId, timelineNoteMarker(timeline.workflowId, timeline.runId), timelineNote(timeline, { thread, run: input.runUrl }));
       await postOnce(deps.slack, input.thread.channel, { text: timelineThreadSummary(timeline, input.runUrl) }, input.thread.ts);
       return { note, rows: timeline.rows.length };

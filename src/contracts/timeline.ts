@@ -6,6 +6,8 @@ export interface IncidentTimelineInput {
   incidentNumber: string;
   sysId: string;
   thread: ThreadRef;
+  /** The thread's permalink when the run knows it; else the activity asks Slack. */
+  threadUrl?: string;
   /** The run in the Temporal Web UI. */
   runUrl: string;
 }
