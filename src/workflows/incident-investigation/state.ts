@@ -26,7 +26,6 @@ export class InvestigationState {
   stage: OpsStageValue = 'investigating';
   private detail = '';
   private openedThread?: ThreadRef;
-  /** The thread's permalink, as Slack gave it when the root was posted (for the timeline's work note). */
   threadPermalink?: string;
   private loadedSettings?: InvestigationSettings;
   /** The priorities whose approval rules the settings hold. */
