@@ -19,6 +19,7 @@ import { createReconcileActivities } from './reconcile';
 import { createServiceNowActivities } from './servicenow';
 import { createSlackActivities } from './slack';
 import { createTemporalActivities } from './temporal';
+import { createTimelineActivities } from './timeline';
 import { classifyingErrors } from './to-failure';
 import type { OpsLoopWorkflows } from '../temporal-client/opsloop-workflows';
 
@@ -55,6 +56,7 @@ export function createActivities(deps: ActivityDeps) {
     ...heartbeating(createIdentityActivities({ slack: deps.slack, servicenow: deps.servicenow })),
     ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, policy: deps.policy, incidentCondition: deps.incidentCondition })),
     ...heartbeating(createSlackActivities(deps.slack)),
+    ...heartbeating(createTimelineActivities({ audit: deps.audit, servicenow: deps.servicenow, slack: deps.slack })),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(deps.workflows, deps.servicenow, deps.policy),
     ...createAgentSlotActivities(deps.workflows, { maxConcurrent: deps.agentMaxConcurrent ?? DEFAULT_AGENT_MAX_CONCURRENT }),

@@ -20,6 +20,17 @@ export interface ResolveIncidentResult {
   incident: Incident;
 }
 
+/**
+ * Appends a work note unless the journal already holds `marker`: a retried attempt whose PATCH landed before its
+ * answer was lost writes nothing twice. Only a retry can find its own note, so the first attempt skips the read. For
+ * use inside an activity (it reads the attempt number).
+ */
+export async function addWorkNoteOnce(servicenow: Pick<ServiceNowClient, 'getWorkNotes' | 'updateIncident'>, sysId: string, marker: string, note: string): Promise<'written' | 'already-there'> {
+  if (activityInfo().attempt > 1 && (await servicenow.getWorkNotes(sysId)).includes(marker)) return 'already-there';
+  await servicenow.updateIncident(sysId, { work_notes: note });
+  return 'written';
+}
+
 export function createServiceNowActivities(servicenow: ServiceNowClient, identity?: IdentityMap) {
   /**
    * resolved_by, and the sentence of the work note that says who it is: the integration user when nobody matches, or
@@ -56,14 +67,8 @@ export function createServiceNowActivities(servicenow: ServiceNowClient, identit
       return servicenow.createIncident(fields);
     },
 
-    /**
-     * Appends a work note unless the journal already holds `marker`: a retried attempt whose PATCH landed before
-     * its answer was lost writes nothing twice. Only a retry can find its own note, so the first attempt skips the read.
-     */
     async addWorkNoteOnce(sysId: string, marker: string, note: string): Promise<'written' | 'already-there'> {
-      if (activityInfo().attempt > 1 && (await servicenow.getWorkNotes(sysId)).includes(marker)) return 'already-there';
-      await servicenow.updateIncident(sysId, { work_notes: note });
-      return 'written';
+      return addWorkNoteOnce(servicenow, sysId, marker, note);
     },
 
     /**

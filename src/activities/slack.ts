@@ -10,17 +10,19 @@ import { fullTextPointer, renderMarkdown } from '../clients/slack/mrkdwn';
 /** Slack message metadata type of every other message a workflow posts, keyed by run and activity. */
 const POST_EVENT_TYPE = 'opsloop_post';
 
+/**
+ * Posts once per activity: the message carries its run and activity id as metadata, and a retried attempt (whose
+ * post may have landed before its answer was lost to a crash or a dropped connection) looks for it first. For use
+ * inside an activity that posts one message.
+ */
+export async function postOnce(slack: Pick<SlackClient, 'findByMetadata' | 'postMessage'>, channel: string, message: SlackMessage, threadTs?: string): Promise<ThreadRef> {
+  const { attempt, activityId, workflowExecution } = activityInfo();
+  const postId = `${workflowExecution?.runId ?? ''}/${activityId}`;
+  const existing = attempt > 1 ? await slack.findByMetadata(channel, POST_EVENT_TYPE, 'post_id', postId, threadTs) : undefined;
+  return existing ?? (await slack.postMessage(channel, { ...message, threadTs, metadata: { event_type: POST_EVENT_TYPE, event_payload: { post_id: postId } } }));
+}
+
 export function createSlackActivities(slack: SlackClient) {
-  /**
-   * Posts once per activity: the message carries its run and activity id as metadata, and a retried attempt (whose
-   * post may have landed before its answer was lost to a crash or a dropped connection) looks for it first.
-   */
-  const postOnce = async (channel: string, message: SlackMessage, threadTs?: string): Promise<ThreadRef> => {
-    const { attempt, activityId, workflowExecution } = activityInfo();
-    const postId = `${workflowExecution?.runId ?? ''}/${activityId}`;
-    const existing = attempt > 1 ? await slack.findByMetadata(channel, POST_EVENT_TYPE, 'post_id', postId, threadTs) : undefined;
-    return existing ?? (await slack.postMessage(channel, { ...message, threadTs, metadata: { event_type: POST_EVENT_TYPE, event_payload: { post_id: postId } } }));
-  };
 
   return {
     async respondToRequester(responseUrl: string, message: ResponseUrlMessage): Promise<void> {
@@ -49,17 +51,17 @@ export function createSlackActivities(slack: SlackClient) {
      */
     async postThreadNote(thread: ThreadRef, text: string, options: { markdown?: boolean; fullTextUrl?: string } = {}): Promise<string> {
       const note = options.markdown ? renderMarkdown(text, { maxChars: SLACK_LIMITS.messageText, tail: fullTextPointer(options.fullTextUrl) }).join('') : text;
-      return (await postOnce(thread.channel, { text: note }, thread.ts)).ts;
+      return (await postOnce(slack, thread.channel, { text: note }, thread.ts)).ts;
     },
 
     /** A new top-level message (the root of a runbook action's thread, a notification). */
     async postChannelMessage(channel: string, text: string): Promise<ThreadRef> {
-      const posted = await postOnce(channel, { text });
+      const posted = await postOnce(slack, channel, { text });
       return { channel: posted.channel, ts: posted.ts };
     },
 
     async postApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string): Promise<string> {
-      return (await postOnce(request.thread.channel, approvalMessage(request, approvalWorkflowId), request.thread.ts)).ts;
+      return (await postOnce(slack, request.thread.channel, approvalMessage(request, approvalWorkflowId), request.thread.ts)).ts;
     },
 
     async refreshApprovalRequest(request: ApprovalRequest, approvalWorkflowId: string, messageTs: string, approvedBy: string[]): Promise<void> {

@@ -1,3 +1,4 @@
+import { SLACK_LIMITS } from '../clients/slack/limits';
 import { renderMarkdown } from '../clients/slack/mrkdwn';
 import { authorize } from '../policy/authorize';
 import { COMMANDS, type CommandName } from '../policy/schema';
@@ -9,6 +10,8 @@ import { runbookCommand } from './runbook-command';
 import { decideByText } from './decide-by-text';
 import { onCallCommand } from './oncall-command';
 import type { CommandContext, CommandDeps, CommandReply } from './command-types';
+import { timelineOf } from '../timeline/timeline';
+import { timelineForSlack } from '../timeline/render';
 
 export type { CommandContext, CommandDeps, CommandReply };
 export { auditFromApi };
@@ -81,6 +84,11 @@ async function executeCommand(deps: CommandDeps, ctx: CommandContext, command: C
         return {
           text: [`*Audit trail of ${command.incidentNumber}* (latest ${rows.length})`, ...rows.map((r) => `${r.at} · ${r.actorId ? `<@${r.actorId}>` : 'OpsLoop'} · ${r.action}${r.decision ? ` ${r.decision}` : ''} · ${r.result}${r.reason ? ` (${r.reason.slice(0, 80)})` : ''}`)].join('\n'),
         };
+      }
+      case 'timeline': {
+        const timeline = timelineOf(command.incidentNumber, await deps.audit.list({ incidentNumber: command.incidentNumber }));
+        if (!timeline) return { text: `No investigation of ${command.incidentNumber} in the audit trail.` };
+        return { text: timelineForSlack(timeline, SLACK_LIMITS.messageText) };
       }
       case 'incident':
         if (!ctx.triggerId || !deps.slack) return { text: 'Open incidents with `/ops incident` (it needs a form, so not from a mention).' };

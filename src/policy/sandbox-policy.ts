@@ -28,6 +28,7 @@ export function sandboxPolicy(approvers: string[], admins: string[] = approvers)
       run: 'viewer',
       cancel: 'viewer',
       oncall: 'viewer',
+      timeline: 'viewer',
     },
     approvals: { default: { approvals: 1, requesterMayApprove: true }, byPriority: {} },
     routes: [],

@@ -5,11 +5,11 @@ export const ROLES = ['viewer', 'operator', 'approver', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Every command OpsLoop knows, as it appears after `/ops`. */
-export const COMMANDS = ['help', 'status', 'jobs', 'investigate', 'resolve', 'incident', 'approve', 'reject', 'audit', 'actions', 'run', 'cancel', 'oncall'] as const;
+export const COMMANDS = ['help', 'status', 'jobs', 'investigate', 'resolve', 'incident', 'approve', 'reject', 'audit', 'actions', 'run', 'cancel', 'oncall', 'timeline'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Commands added after the first policy files were written: defaults keep those files valid. */
-const LATER_COMMAND_DEFAULTS: Partial<Record<string, Role>> = { actions: 'viewer', run: 'operator', cancel: 'operator', oncall: 'viewer' };
+const LATER_COMMAND_DEFAULTS: Partial<Record<string, Role>> = { actions: 'viewer', run: 'operator', cancel: 'operator', oncall: 'viewer', timeline: 'viewer' };
 
 /** A command's role; a command left out of `commands:` is reported as missing, not as a wrong value. */
 const commandRole = (command: CommandName) =>

@@ -23,8 +23,13 @@ export const PATCH = {
   /** Since 1.1.0: each decision round reads who opened the incident in ServiceNow, as Slack users (activity slackUsersWhoOpened). */
   openersMayNotApprove: 'openers-may-not-approve',
   /**
-   * Since 1.2.0: the policy's `routes:` pick an incident's channel, approvers and paging; the run writes OpsRoute, and a
+   * Since 1.1.0: the policy's `routes:` pick an incident's channel, approvers and paging; the run writes OpsRoute, and a
    * reassignment in ServiceNow to another route moves the thread and asks a pending decision of the new approvers.
    */
   incidentRoutes: 'incident-routes',
+  /**
+   * Since 1.1.0: findings are written to the audit trail when they arrive, and an ending investigation writes its
+   * timeline (one work note, one thread summary) from the audit trail (activity writeIncidentTimeline).
+   */
+  timelineOnFinish: 'timeline-on-finish',
 } as const satisfies Record<string, string>;

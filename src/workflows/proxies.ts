@@ -40,6 +40,15 @@ export const slack = proxyActivities<
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
 });
 
+/** An ending investigation's timeline: the audit trail read, one work note in ServiceNow, one summary in the thread. */
+export const timeline = proxyActivities<Pick<Activities, 'writeIncidentTimeline'>>({
+  summary: 'Incident timeline (audit trail → ServiceNow work note, Slack thread)',
+  startToCloseTimeout: '30s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  scheduleToCloseTimeout: '15m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 /** Who people are on the other side (ServiceNow users ↔ Slack users, by e-mail). */
 export const identity = proxyActivities<Pick<Activities, 'slackUsersWhoOpened'>>({
   summary: 'ServiceNow users ↔ Slack users (by e-mail)',

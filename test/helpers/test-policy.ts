@@ -14,7 +14,7 @@ export const testPolicy = (overrides: Partial<Policy> = {}): Policy => ({
     admin: { users: [ADMIN], groups: [] },
   },
   channels: [{ id: '*', commands: ['*'] }],
-  commands: { help: 'viewer', status: 'viewer', jobs: 'viewer', investigate: 'operator', resolve: 'operator', incident: 'operator', approve: 'approver', reject: 'approver', audit: 'admin', actions: 'viewer', run: 'operator', cancel: 'operator', oncall: 'viewer' },
+  commands: { help: 'viewer', status: 'viewer', jobs: 'viewer', investigate: 'operator', resolve: 'operator', incident: 'operator', approve: 'approver', reject: 'approver', audit: 'admin', actions: 'viewer', run: 'operator', cancel: 'operator', oncall: 'viewer', timeline: 'viewer' },
   approvals: { default: { approvals: 1, requesterMayApprove: false }, byPriority: { '1': { approvals: 2, requesterMayApprove: false } } },
   routes: [],
   ...overrides,

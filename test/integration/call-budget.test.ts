@@ -14,7 +14,7 @@ describe('the vendor calls one incident costs', () => {
     await stack?.close();
   });
 
-  it('an approved incident: two Slack posts, three edits, two user look-ups; eight ServiceNow requests; one Business Rule delivery; five agent API calls', async () => {
+  it('an approved incident: three Slack posts, three edits, two user look-ups; nine ServiceNow requests; one Business Rule delivery; five agent API calls', async () => {
     stack = await startStack();
     // The rule as generated with --skip-user: OpsLoop's own writes are not sent back to it.
     const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
@@ -22,17 +22,17 @@ describe('the vendor calls one incident costs', () => {
     expect((await click(stack, decision, 'approve', APPROVER)).status).toBe(200);
     await expect(incidentResult(stack, number)).resolves.toMatchObject({ outcome: 'resolved' });
 
-    // The thread holds only the decision: the root and the decision are the two posts.
+    // The thread holds the decision and, at the end, the timeline's summary: with the root, the three posts.
     const [root] = rootMessages(stack, number);
-    expect(threadReplies(stack, root!).map((m) => m.ts)).toEqual([decision.ts]);
-    expect(stack.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
+    expect(threadReplies(stack, root!).map((m) => (m.ts === decision.ts ? 'decision' : m.text.split(' ')[0]))).toEqual(['decision', ':stopwatch:']);
+    expect(stack.slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(3);
     // The root is edited at the decision and at the end, the decision once when it closes.
     expect(stack.slack.calls.filter((c) => c.method === 'chat.update')).toHaveLength(3);
     // Who opened it, as a Slack user (the opener's address), and the approver's address for resolved_by.
     expect(stack.slack.calls.filter((c) => c.method.startsWith('users.')).map((c) => c.method)).toEqual(['users.lookupByEmail', 'users.info']);
     // The thread's work note, the findings' work note; before the decision, the incident's caller and opener and the
-    // opener's e-mail; the decision's work note; the read before resolving, the approver's ServiceNow user, and the
-    // resolving PATCH.
+    // opener's e-mail; the decision's work note; the read before resolving, the approver's ServiceNow user, the
+    // resolving PATCH; the timeline's work note.
     expect(stack.servicenow.requests.map((r) => `${r.method} ${r.path.split('/')[4]}`)).toEqual([
       'PATCH incident',
       'PATCH incident',
@@ -41,6 +41,7 @@ describe('the vendor calls one incident costs', () => {
       'PATCH incident',
       'GET incident',
       'GET sys_user',
+      'PATCH incident',
       'PATCH incident',
     ]);
     // The agent: one task, read once when its completion event arrived, then its journal (one execution, two summaries).

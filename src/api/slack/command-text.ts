@@ -5,7 +5,7 @@ export type Command =
   | { kind: 'help' }
   | { kind: 'jobs' }
   | { kind: 'incident' }
-  | { kind: 'status' | 'investigate' | 'audit'; incidentNumber: string }
+  | { kind: 'status' | 'investigate' | 'audit' | 'timeline'; incidentNumber: string }
   | { kind: 'approve' | 'reject'; incidentNumber: string; comment?: string }
   | { kind: 'resolve'; incidentNumber: string; notes?: string }
   | { kind: 'actions' }
@@ -39,6 +39,7 @@ export const USAGE: Record<CommandName, string> = {
   run: '`/ops run <action> [args] [--dry-run]`: run a runbook action (see `/ops actions`)',
   cancel: '`/ops cancel <action id>`: stop a running action',
   oncall: '`/ops oncall [route]`: who is on call for a route, per escalation level',
+  timeline: '`/ops timeline INC0010001`: what happened when, and the time to findings, to decision and to resolve',
 };
 
 /** On-call route names as configuration writes them: a letter or digit, then letters, digits, `-`, `_` or `.`. */
@@ -47,7 +48,7 @@ export const ON_CALL_ROUTE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const usageText = (commands: readonly CommandName[]): string =>
   ['*OpsLoop commands* (also as `@OpsLoop …` mentions)', ...commands.map((c) => USAGE[c])].join('\n');
 
-const INCIDENT_COMMANDS = ['status', 'investigate', 'approve', 'reject', 'audit', 'resolve'] as const;
+const INCIDENT_COMMANDS = ['status', 'investigate', 'approve', 'reject', 'audit', 'timeline', 'resolve'] as const;
 type IncidentCommand = (typeof INCIDENT_COMMANDS)[number];
 
 function parseIncidentCommand(kind: IncidentCommand, args: string[], hint: CommandContextHint = {}): Command {

@@ -24,6 +24,7 @@ export class InvestigationState {
   stage: OpsStageValue = 'investigating';
   private detail = '';
   private openedThread?: ThreadRef;
+  threadPermalink?: string;
   private loadedSettings?: InvestigationSettings;
   /** The priorities whose approval rules the settings hold. */
   rulePriorities: string[] = [];

@@ -20,6 +20,7 @@ export async function openThreadAndAskInvestigator(state: InvestigationState): P
     state.enterStage('investigating', 'Asking the investigator.').then(() => slack.postIncidentRoot(settings.slackChannel, state.view(settings))),
   ]);
   state.thread = { channel: posted.channel, ts: posted.ts };
+  state.threadPermalink = posted.permalink;
   upsertChanged([{ key: SlackChannel, value: posted.channel }]);
   const opened = `OpsLoop opened a Slack thread for ${number}`;
   await Promise.all([

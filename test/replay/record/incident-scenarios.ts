@@ -18,6 +18,24 @@ const expectOutcome = async (stack: Parameters<Scenario['drive']>[0], number: st
 /** The incident loop's stories, as test/integration/incident-loop.test.ts and evidence-and-proposals.test.ts tell them. */
 export const INCIDENT_SCENARIOS: Scenario[] = [
   {
+    title: 'an incident approved and resolved, its findings audited and its timeline written (PATCH.timelineOnFinish)',
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });
+      await click(stack, await decisionMessage(stack, number), 'approve', APPROVER);
+      await expectOutcome(stack, number, 'resolved');
+      return { 'incident-timeline-approved': incidentWorkflowId(number) };
+    },
+  },
+  {
+    title: 'an incident rejected, its timeline written (PATCH.timelineOnFinish)',
+    async drive(stack) {
+      const number = openIncident(stack, { short_description: 'Payments API errors' });
+      await click(stack, await decisionMessage(stack, number), 'reject', APPROVER);
+      await expectOutcome(stack, number, 'rejected');
+      return { 'incident-timeline-rejected': incidentWorkflowId(number) };
+    },
+  },
+  {
     title: 'an incident investigated through an agent task (queued for a slot, woken by an event), approved',
     async drive(stack) {
       const number = openIncident(stack, { short_description: 'Checkout API latency above 2 s', cmdb_ci: 'checkout-api' }, { skipUser: stack.businessRule.skipUser });

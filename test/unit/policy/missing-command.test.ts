@@ -27,6 +27,6 @@ describe('a policy whose commands: section leaves a command out', () => {
   });
 
   it('lets the commands added later default, as before', () => {
-    expect(parsePolicy(policyWith(ALL_BUT_AUDIT.replace('}', ', audit: admin}'))).commands).toMatchObject({ actions: 'viewer', run: 'operator', cancel: 'operator' });
+    expect(parsePolicy(policyWith(ALL_BUT_AUDIT.replace('}', ', audit: admin}'))).commands).toMatchObject({ actions: 'viewer', run: 'operator', cancel: 'operator', timeline: 'viewer' });
   });
 });

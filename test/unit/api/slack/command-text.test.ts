@@ -13,6 +13,7 @@ describe('parseCommandText', () => {
     ['/ops', 'approve INC0010001', { kind: 'approve', incidentNumber: 'INC0010001' }],
     ['/ops', 'reject INC0010001', { kind: 'reject', incidentNumber: 'INC0010001' }],
     ['/ops', 'audit INC0010001', { kind: 'audit', incidentNumber: 'INC0010001' }],
+    ['/ops', 'timeline inc0010001', { kind: 'timeline', incidentNumber: 'INC0010001' }],
     ['/ops', 'jobs', { kind: 'jobs' }],
     ['/ops', 'Incident', { kind: 'incident' }],
   ])('%s %j', (command, text, expected) => {
@@ -24,6 +25,8 @@ describe('parseCommandText', () => {
     ['/ops', 'resolve INC12', 'is not an incident number'],
     ['/ops', 'resolve INC0010001;', 'is not an incident number'],
     ['/ops', 'status INC0010001 now', 'takes only an incident number'],
+    ['/ops', 'timeline INC0010001 please', 'takes only an incident number'],
+    ['/ops', 'timeline', 'Which incident?'],
     ['/ops', 'jobs please', 'takes no arguments'],
     ['/ops-resolve', '', 'Which incident?'],
     ['/ops', 'reboot prod', "I don't know `reboot`"],
@@ -35,6 +38,7 @@ describe('parseCommandText', () => {
 
   it.each([
     ['status', { kind: 'status', incidentNumber: 'INC0020002' }],
+    ['timeline', { kind: 'timeline', incidentNumber: 'INC0020002' }],
     ['approve', { kind: 'approve', incidentNumber: 'INC0020002' }],
     ['approve looks right', { kind: 'approve', incidentNumber: 'INC0020002', comment: 'looks right' }],
     ['reject not yet', { kind: 'reject', incidentNumber: 'INC0020002', comment: 'not yet' }],
