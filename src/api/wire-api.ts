@@ -7,6 +7,7 @@ import type { ApiConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import type { Logger } from '../log';
 import { createOnCallProvider, onCallConfigFrom } from '../clients/oncall/on-call-provider';
+import { onCallTargetOf } from '../policy/route-for';
 import { createGroupResolver } from '../policy/group-resolver';
 import { createPolicyStore, type PolicyStore } from '../policy/policy-store';
 import { loadCatalog } from '../runbook/load-catalog';
@@ -60,7 +61,11 @@ export async function wireApi(cfg: ApiConfig, logger: Logger, overrides: ApiOver
     catalog: () => catalog,
     audit,
     slack,
-    onCall: { provider: createOnCallProvider(onCallConfigFrom(cfg, ON_CALL_TIMEOUT_MS)) },
+    onCall: {
+      provider: createOnCallProvider(onCallConfigFrom(cfg, ON_CALL_TIMEOUT_MS)),
+      resolveOnCall: (route, level) => onCallTargetOf(policy.current(), route, level),
+      routeNames: () => policy.current().routes.filter((r) => r.oncall).map((r) => r.name),
+    },
     groupsOf: createGroupResolver(() => policy.current(), slack?.groupMembers),
     namespaceReady: searchAttributeReadiness(connection, cfg.TEMPORAL_NAMESPACE),
     ready: () =>

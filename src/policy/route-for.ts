@@ -52,3 +52,14 @@ export function approversFor(policy: Policy, route: Route | undefined, priority:
   };
   return { approvers: [...grant.users], approverGroups: [...grant.groups], requiredApprovals: rule.approvals, requesterMayApprove: rule.requesterMayApprove };
 }
+
+/**
+ * A route's on-call target at an escalation level, as configuration writes it (a routing key may be `${NAME}`, read by
+ * the paging activity when it pages). Past the last configured level, the last one is paged again.
+ */
+export function onCallTargetOf(policy: Policy, name: string, level: number): { routingKey: string; escalationPolicyId?: string } | undefined {
+  const oncall = routeNamed(policy, name)?.oncall;
+  if (!oncall || level < 1) return undefined;
+  const keys = [oncall.routingKey, ...oncall.escalationRoutingKeys];
+  return { routingKey: keys[Math.min(level, keys.length) - 1]!, escalationPolicyId: oncall.escalationPolicyId };
+}

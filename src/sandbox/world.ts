@@ -3,6 +3,7 @@ import type { Policy } from '../policy/schema';
 import type { Catalog } from '../runbook/catalog-schema';
 import type { BusinessRuleTarget } from './business-rule-sender';
 import { startFakeAgent, type FakeAgent } from './fake-agent';
+import { startFakePagerDuty, type FakePagerDuty } from './fake-pagerduty';
 import { startFakeServiceNow, type FakeServiceNow } from './fake-servicenow';
 import { startFakeSlack, type FakeSlack } from './fake-slack';
 import { writeSandboxFiles, type OpsLoopEnv } from './sandbox-files';
@@ -22,7 +23,8 @@ export type SandboxSecretName =
   | 'SERVICENOW_WEBHOOK_SECRET'
   | 'AWS_SECRET_ACCESS_KEY'
   | 'AWS_DEVOPS_AGENT_EVENTS_KEY'
-  | 'AGENT_CALLBACK_SECRET';
+  | 'AGENT_CALLBACK_SECRET'
+  | 'PAGERDUTY_API_TOKEN';
 
 /** The channel where the sandbox's incident threads open. */
 export const SANDBOX_INCIDENT_CHANNEL = 'C0INCIDENTS';
@@ -127,6 +129,25 @@ export async function startSandboxAgent(o: SandboxAgentOptions): Promise<Sandbox
   };
 }
 
+export interface SandboxPagerDuty {
+  fake: FakePagerDuty;
+  secrets: Pick<SandboxSecrets, 'PAGERDUTY_API_TOKEN'>;
+  env: OpsLoopEnv;
+}
+
+/**
+ * PagerDuty's Events and REST APIs on loopback, with a REST key OpsLoop may read on-calls with. Its integration keys
+ * are the routes' (`sandboxRoutingKey`), exported to the worker as the `${NAME}` each route names.
+ */
+export async function startSandboxPagerDuty(routingKeys: Record<string, string> = {}): Promise<SandboxPagerDuty> {
+  const secrets = { PAGERDUTY_API_TOKEN: hex(10) };
+  const fake = await startFakePagerDuty({ apiTokens: [secrets.PAGERDUTY_API_TOKEN], routingKeys: Object.values(routingKeys) });
+  return { fake, secrets, env: { ...secrets, ...routingKeys, PAGERDUTY_EVENTS_URL: fake.url, PAGERDUTY_API_URL: fake.url } };
+}
+
+/** A PagerDuty integration key of the sandbox: 32 hexadecimal characters, as PagerDuty's are. */
+export const sandboxRoutingKey = (): string => hex(16);
+
 export interface SandboxWorldOptions extends Omit<SandboxServiceNowOptions, 'username'> {
   serviceNowUser?: string;
   agentDelayMs?: number;
@@ -138,12 +159,15 @@ export interface SandboxWorldOptions extends Omit<SandboxServiceNowOptions, 'use
   dir: string;
   policy: Policy;
   catalog?: Catalog;
+  /** PagerDuty integration keys by the variable a route's `routingKey: ${NAME}` reads (the worker's environment). */
+  pagerDutyRoutingKeys?: Record<string, string>;
 }
 
 export interface SandboxWorld {
   slack: FakeSlack;
   servicenow: FakeServiceNow;
   agent: FakeAgent;
+  pagerduty: FakePagerDuty;
   serviceNowUser: string;
   businessRule: BusinessRuleTarget;
   secrets: SandboxSecrets;
@@ -152,7 +176,7 @@ export interface SandboxWorld {
   stop: () => Promise<void>;
 }
 
-/** All three fakes and the files, for a starter that fakes everything (tests, bench). */
+/** All four fakes and the files, for a starter that fakes everything (tests, bench). */
 export async function startSandboxWorld(o: SandboxWorldOptions): Promise<SandboxWorld> {
   const closers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -165,14 +189,17 @@ export async function startSandboxWorld(o: SandboxWorldOptions): Promise<Sandbox
     closers.push(servicenow.fake.close);
     const agent = await startSandboxAgent({ apiUrl: o.apiUrl, delayMs: o.agentDelayMs, events: o.agentEvents, concurrency: o.agentConcurrency });
     closers.push(agent.fake.close);
+    const pagerduty = await startSandboxPagerDuty(o.pagerDutyRoutingKeys);
+    closers.push(pagerduty.fake.close);
     return {
       slack: slack.fake,
       servicenow: servicenow.fake,
       agent: agent.fake,
+      pagerduty: pagerduty.fake,
       serviceNowUser: servicenow.username,
       businessRule: servicenow.businessRule,
-      secrets: { ...slack.secrets, ...servicenow.secrets, ...agent.secrets },
-      env: { ...slack.env, ...servicenow.env, ...agent.env, ...writeSandboxFiles(o.dir, { policy: o.policy, catalog: o.catalog }) },
+      secrets: { ...slack.secrets, ...servicenow.secrets, ...agent.secrets, ...pagerduty.secrets },
+      env: { ...slack.env, ...servicenow.env, ...agent.env, ...pagerduty.env, ...writeSandboxFiles(o.dir, { policy: o.policy, catalog: o.catalog }) },
       stop,
     };
   } catch (err) {

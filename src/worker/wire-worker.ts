@@ -7,6 +7,7 @@ import type { AuditStore } from '../audit/audit-store';
 import { createAuditStore } from '../audit/create-audit-store';
 import { createInvestigator } from '../clients/agent/create-investigator';
 import { createOnCallProvider, onCallConfigFrom } from '../clients/oncall/on-call-provider';
+import { onCallTargetOf } from '../policy/route-for';
 import { createServiceNowClient } from '../clients/servicenow/client';
 import { oncePerChannel } from '../clients/slack/channel-access';
 import { createSlackClient } from '../clients/slack/client';
@@ -83,8 +84,9 @@ export async function wireWorker(cfg: WorkerConfig, overrides: WorkerOverrides =
       workflows: createOpsLoopWorkflows(client, cfg.TEMPORAL_TASK_QUEUE),
       agentMaxConcurrent: cfg.OPSLOOP_AGENT_MAX_CONCURRENT,
       incidentCondition: cfg.SERVICENOW_INCIDENT_CONDITION,
-      // Pages once routes name routing keys (resolveOnCall); until then paging answers `paged: false`.
       onCall: createOnCallProvider(onCallConfigFrom(cfg, httpTimeoutMs)),
+      // Read at each page from the policy in force then: routing keys never pass through a workflow.
+      resolveOnCall: (route, level) => onCallTargetOf(policy.current(), route, level),
     });
     const worker = await createWorker({
       connection,

@@ -32,4 +32,9 @@ export const PATCH = {
    * timeline (one work note, one thread summary) from the audit trail (activity writeIncidentTimeline).
    */
   timelineOnFinish: 'timeline-on-finish',
+  /**
+   * Since 1.1.0: a route with `oncall:` pages through PagerDuty when a decision waits (at once for its urgent
+   * priorities, else after a reminder interval; Escalate pages the next level) and resolves the pages once decided.
+   */
+  pageOnCall: 'page-on-call',
 } as const satisfies Record<string, string>;

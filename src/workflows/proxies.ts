@@ -49,6 +49,16 @@ export const timeline = proxyActivities<Pick<Activities, 'writeIncidentTimeline'
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
+/** The route's on-call through PagerDuty: a page per incident and level, and who is on call. */
+export const paging = proxyActivities<Pick<Activities, 'pageOnCall' | 'whoIsOnCall'>>({
+  summary: 'On-call paging (PagerDuty Events API v2)',
+  startToCloseTimeout: '15s',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  // A page that cannot get through in 15 minutes has missed its point; the thread then says so.
+  scheduleToCloseTimeout: '15m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
 /** Who people are on the other side (ServiceNow users ↔ Slack users, by e-mail). */
 export const identity = proxyActivities<Pick<Activities, 'slackUsersWhoOpened'>>({
   summary: 'ServiceNow users ↔ Slack users (by e-mail)',

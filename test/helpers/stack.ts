@@ -8,6 +8,7 @@ import type { Policy } from '../../src/policy/schema';
 import type { Catalog } from '../../src/runbook/catalog-schema';
 import type { BusinessRuleTarget } from '../../src/sandbox/business-rule-sender';
 import type { FakeAgent } from '../../src/sandbox/fake-agent';
+import type { FakePagerDuty } from '../../src/sandbox/fake-pagerduty';
 import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
 import type { FakeChannelSpec, FakeSlack } from '../../src/sandbox/fake-slack';
 import { serve } from '../../src/sandbox/serve';
@@ -24,6 +25,8 @@ export interface Stack {
   slack: FakeSlack;
   servicenow: FakeServiceNow;
   agent: FakeAgent;
+  /** PagerDuty's Events and REST APIs; a route's literal routing key must be added to `routingKeys` to be accepted. */
+  pagerduty: FakePagerDuty;
   /** The secret a ServiceNow Business Rule signs webhooks with. */
   serviceNowWebhookSecret: string;
   /** The Business Rule as generated with --skip-user for OpsLoop's integration user (not installed). */
@@ -110,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       slack: world.slack,
       servicenow: world.servicenow,
       agent: world.agent,
+      pagerduty: world.pagerduty,
       serviceNowWebhookSecret: world.secrets.SERVICENOW_WEBHOOK_SECRET,
       businessRule: world.businessRule,
       agentCallbackSecret: world.secrets.AGENT_CALLBACK_SECRET,

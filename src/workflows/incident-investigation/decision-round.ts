@@ -12,6 +12,7 @@ import { readOpeners } from './openers';
 import { proposalChecker } from './proposal-checker';
 import { reasonOf } from './reason-of';
 import { followIncident, routeStale } from './route';
+import { pageEscalation, pageUnanswered, pageWhenAsked, resolvePages, untilPageDue } from './paging';
 import type { InvestigationState } from './state';
 
 /** Escalation asks again with the same approvers; this bounds how often. */
@@ -35,8 +36,14 @@ async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<t
   const settled = () => pending.outcome !== undefined || pending.error !== undefined;
   let proposal = await proposals.current();
   const changed = () => proposals.stale() || !sameRequest(build(proposal), asked);
+  const woken = () => settled() || state.finishedElsewhere() || changed() || routeStale(state);
   while (!settled()) {
-    await condition(() => settled() || state.finishedElsewhere() || changed() || routeStale(state));
+    const due = untilPageDue(state);
+    if (due === undefined) await condition(woken);
+    else if (!(await condition(woken, Math.max(1, due)))) {
+      await pageUnanswered(state);
+      continue;
+    }
     if (settled()) break;
     if (!state.finishedElsewhere() && routeStale(state) && !changed()) {
       // Only a routing field changed (the group, the CI): read the route again; the request stands unless that moved it.
@@ -64,6 +71,14 @@ async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<t
  * proposal its approvers saw, under that proposal's own rule.
  */
 export async function askForDecision(state: InvestigationState): Promise<Decision> {
+  try {
+    return await decide(state);
+  } finally {
+    await resolvePages(state);
+  }
+}
+
+async function decide(state: InvestigationState): Promise<Decision> {
   const proposals = proposalChecker(state);
   let escalations = 0;
   for (let n = 1; ; n++) {
@@ -88,6 +103,7 @@ export async function askForDecision(state: InvestigationState): Promise<Decisio
       ],
     });
     state.pendingApproval = { workflowId, approvers: request.approvers, requiredApprovals: request.requiredApprovals };
+    await pageWhenAsked(state);
     const { outcome, error } = await outcomeOf(state, child, request, proposals, build);
     state.pendingApproval = undefined;
     if (error !== undefined || !outcome) return { outcome: 'failed', reason: `The decision request failed: ${reasonOf(error)}` };
@@ -97,6 +113,7 @@ export async function askForDecision(state: InvestigationState): Promise<Decisio
       case 'escalated':
         escalations++;
         await slack.postThreadNote(state.thread, `${state.settings.escalationTarget ?? ''} :arrow_double_up: <@${outcome.by}> escalated ${state.number}.`.trim());
+        await pageEscalation(state, outcome.by);
         continue;
       case 'approved':
         return { outcome: 'approved', by: outcome.by, proposal: proposal?.valid ? proposal : undefined };

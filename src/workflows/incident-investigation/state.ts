@@ -32,6 +32,8 @@ export class InvestigationState {
   routedFor?: string;
   /** How many times a reassignment moved the incident to another route. */
   reroutes?: number;
+  /** The on-call levels paged (./paging.ts), and since when a decision has waited (workflow time). */
+  readonly paging: { levels: number[]; waitingSince?: number } = { levels: [] };
   pendingApproval?: PendingApproval;
   /** The Slack users who asked for this investigation, in the order they asked; none of them may approve it. */
   readonly requesters: string[] = [];
@@ -91,13 +93,8 @@ export class InvestigationState {
     this.loadedSettings = settings;
   }
 
-  get hasSettings(): boolean {
-    return this.loadedSettings !== undefined;
-  }
-
-  get hasThread(): boolean {
-    return this.openedThread !== undefined;
-  }
+  get hasSettings(): boolean { return this.loadedSettings !== undefined; } // prettier-ignore
+  get hasThread(): boolean { return this.openedThread !== undefined; } // prettier-ignore
 
   get thread(): ThreadRef {
     if (!this.openedThread) throw new Error('the investigation used its Slack thread before opening it');

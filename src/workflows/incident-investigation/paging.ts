@@ -1,0 +1,97 @@
+import { patched } from '@temporalio/workflow';
+import { severityForPriority } from '../../contracts/paging';
+import { recordAudit } from '../audit-trail';
+import { PATCH } from '../patches';
+import { paging, slack } from '../proxies';
+import { reasonOf } from './reason-of';
+import type { InvestigationState } from './state';
+
+const utc = (ms: number) => new Date(ms).toISOString().slice(11, 16) + ' UTC';
+
+/** Whether this incident's route pages (recorded settings with `paging`, in a run that has the paging code). */
+const pages = (state: InvestigationState): boolean => state.settings.paging !== undefined && state.settings.route !== undefined && patched(PATCH.pageOnCall);
+
+/** Pages the route's on-call at `level` once per incident and level, and says in the thread who was paged and when. */
+async function page(state: InvestigationState, level: number, why: string): Promise<void> {
+  const route = state.settings.route!;
+  if (state.paging.levels.includes(level)) return;
+  state.paging.levels.push(level);
+  const { number, incident } = state;
+  let said: string;
+  try {
+    const result = await paging.pageOnCall({
+      incidentNumber: number,
+      route,
+      level,
+      action: 'trigger',
+      summary: `${number} (P${incident.priority}) waits for a decision: ${incident.shortDescription}`,
+      severity: severityForPriority(incident.priority),
+      links: [{ href: state.incidentUrl(state.settings), text: `${number} in ServiceNow` }],
+    });
+    if (!result.paged) {
+      said = `:pager: Could not page the on-call of route ${route} (level ${level}): ${result.reason}`;
+    } else {
+      const who = state.settings.paging?.onCallNamed ? await whoAt(route, level) : '';
+      said = `:pager: Paged the on-call of route ${route}${level > 1 ? ` (level ${level})` : ''}${who} at ${utc(Date.now())}: ${why}.`;
+    }
+  } catch (err) {
+    said = `:warning: Could not page the on-call of route ${route} (level ${level}): ${reasonOf(err)}`;
+  }
+  await Promise.all([
+    slack.postThreadNote(state.thread, said),
+    recordAudit(`paged-level-${level}`, { source: 'workflow', action: 'page', incidentNumber: number, result: said.startsWith(':pager: Paged') ? 'paged' : 'failed', reason: said }),
+  ]);
+}
+
+async function whoAt(route: string, level: number): Promise<string> {
+  try {
+    const found = await paging.whoIsOnCall({ route });
+    if (!found.found) return '';
+    const people = found.entries.filter((e) => e.level === level).map((e) => e.userName);
+    return people.length > 0 ? ` (${people.join(', ')})` : '';
+  } catch {
+    return '';
+  }
+}
+
+/** As a decision is asked: the route's urgent priorities page at once; the reminder interval starts once. */
+export async function pageWhenAsked(state: InvestigationState): Promise<void> {
+  if (!pages(state)) return;
+  state.paging.waitingSince ??= Date.now();
+  if (state.settings.paging!.atOnce) await page(state, 1, `P${state.incident.priority} pages as soon as a decision is asked`);
+}
+
+/** How long a pending decision may still wait before the first page; undefined when nothing more is due. */
+export function untilPageDue(state: InvestigationState): number | undefined {
+  if (state.paging.waitingSince === undefined || state.paging.levels.length > 0) return undefined;
+  return Math.max(0, state.paging.waitingSince + state.settings.reminderIntervalMs - Date.now());
+}
+
+/** Called when the wait for a decision ran out its reminder interval. */
+export async function pageUnanswered(state: InvestigationState): Promise<void> {
+  const minutes = Math.round(state.settings.reminderIntervalMs / 60_000);
+  await page(state, 1, `nobody decided within ${minutes >= 1 ? `${minutes} min` : `${state.settings.reminderIntervalMs / 1000} s`}`);
+}
+
+/** Escalate pages the next level (the first when nobody was paged yet), up to the route's last. */
+export async function pageEscalation(state: InvestigationState, by: string): Promise<void> {
+  if (!pages(state)) return;
+  const next = Math.max(0, ...state.paging.levels) + 1;
+  if (next > state.settings.paging!.levels) {
+    await slack.postThreadNote(state.thread, `:pager: Route ${state.settings.route} has no on-call level above ${next - 1} to page.`);
+    return;
+  }
+  await page(state, next, `<@${by}> escalated`);
+}
+
+/** Once decided (or the incident ended): every alert this incident raised is resolved, so nobody is woken for it. */
+export async function resolvePages(state: InvestigationState): Promise<void> {
+  if (state.paging.levels.length === 0) return;
+  const levels = state.paging.levels.splice(0);
+  state.paging.waitingSince = undefined;
+  await Promise.all(
+    levels.map((level) =>
+      paging.pageOnCall({ incidentNumber: state.number, route: state.settings.route!, level, action: 'resolve' }).catch(() => undefined),
+    ),
+  );
+}
