@@ -71,7 +71,7 @@ export function createPagingActivities(deps: PagingDeps) {
           ? { payload: { summary, source: SOURCE, severity, component: route, customDetails: { incident: incidentNumber, route, level } }, links: links?.slice(0, MAX_LINKS) }
           : {}),
       });
-      return { paged: true, dedupKey, level };
+      return { paged: true, dedupKey, level, at: new Date().toISOString() };
     },
 
     /** Who is on call, per level, for a route's escalation policy (that of its level 1). */

@@ -19,7 +19,8 @@ export interface PageOnCallInput {
   links?: { href: string; text?: string }[];
 }
 
-export type PageOnCallResult = { paged: true; dedupKey: string; level: number } | { paged: false; reason: string };
+/** `at`: when PagerDuty accepted the event (ISO 8601, the worker's clock), for the thread to say. */
+export type PageOnCallResult = { paged: true; dedupKey: string; level: number; at: string } | { paged: false; reason: string };
 
 /** One person on call at one level, as a workflow or Slack may show it. */
 export interface OnCallPerson {

@@ -12,7 +12,7 @@ import { readOpeners } from './openers';
 import { proposalChecker } from './proposal-checker';
 import { reasonOf } from './reason-of';
 import { followIncident, routeStale } from './route';
-import { pageEscalation, pageUnanswered, pageWhenAsked, resolvePages, untilPageDue } from './paging';
+import { pageDue, pageEscalation, pageUnanswered, pageWhenAsked, resolvePages } from './paging';
 import type { InvestigationState } from './state';
 
 /** Escalation asks again with the same approvers; this bounds how often. */
@@ -36,15 +36,13 @@ async function outcomeOf(state: InvestigationState, child: ChildWorkflowHandle<t
   const settled = () => pending.outcome !== undefined || pending.error !== undefined;
   let proposal = await proposals.current();
   const changed = () => proposals.stale() || !sameRequest(build(proposal), asked);
-  const woken = () => settled() || state.finishedElsewhere() || changed() || routeStale(state);
   while (!settled()) {
-    const due = untilPageDue(state);
-    if (due === undefined) await condition(woken);
-    else if (!(await condition(woken, Math.max(1, due)))) {
+    await condition(() => settled() || state.finishedElsewhere() || changed() || routeStale(state) || pageDue(state));
+    if (settled()) break;
+    if (pageDue(state)) {
       await pageUnanswered(state);
       continue;
     }
-    if (settled()) break;
     if (!state.finishedElsewhere() && routeStale(state) && !changed()) {
       // Only a routing field changed (the group, the CI): read the route again; the request stands unless that moved it.
       await followIncident(state);

@@ -1,4 +1,4 @@
-import { patched } from '@temporalio/workflow';
+import { CancellationScope, patched, sleep } from '@temporalio/workflow';
 import { severityForPriority } from '../../contracts/paging';
 import { recordAudit } from '../audit-trail';
 import { PATCH } from '../patches';
@@ -6,7 +6,8 @@ import { paging, slack } from '../proxies';
 import { reasonOf } from './reason-of';
 import type { InvestigationState } from './state';
 
-const utc = (ms: number) => new Date(ms).toISOString().slice(11, 16) + ' UTC';
+/** HH:MM UTC of an ISO time. */
+const utc = (iso: string) => `${iso.slice(11, 16)} UTC`;
 
 /** Whether this incident's route pages (recorded settings with `paging`, in a run that has the paging code). */
 const pages = (state: InvestigationState): boolean => state.settings.paging !== undefined && state.settings.route !== undefined && patched(PATCH.pageOnCall);
@@ -32,7 +33,7 @@ async function page(state: InvestigationState, level: number, why: string): Prom
       said = `:pager: Could not page the on-call of route ${route} (level ${level}): ${result.reason}`;
     } else {
       const who = state.settings.paging?.onCallNamed ? await whoAt(route, level) : '';
-      said = `:pager: Paged the on-call of route ${route}${level > 1 ? ` (level ${level})` : ''}${who} at ${utc(Date.now())}: ${why}.`;
+      said = `:pager: Paged the on-call of route ${route}${level > 1 ? ` (level ${level})` : ''}${who} at ${utc(result.at)}: ${why}.`;
     }
   } catch (err) {
     said = `:warning: Could not page the on-call of route ${route} (level ${level}): ${reasonOf(err)}`;
@@ -54,18 +55,25 @@ async function whoAt(route: string, level: number): Promise<string> {
   }
 }
 
-/** As a decision is asked: the route's urgent priorities page at once; the reminder interval starts once. */
+/**
+ * As a decision is asked: the route's urgent priorities page at once; for the others the reminder interval starts
+ * (once per investigation), a durable timer that makes the first page due.
+ */
 export async function pageWhenAsked(state: InvestigationState): Promise<void> {
   if (!pages(state)) return;
-  state.paging.waitingSince ??= Date.now();
+  if (!state.paging.timer) {
+    const timer = new CancellationScope();
+    state.paging.timer = timer;
+    void timer.run(() => sleep(state.settings.reminderIntervalMs, { summary: 'page the on-call' })).then(
+      () => void (state.paging.due = true),
+      () => undefined,
+    );
+  }
   if (state.settings.paging!.atOnce) await page(state, 1, `P${state.incident.priority} pages as soon as a decision is asked`);
 }
 
-/** How long a pending decision may still wait before the first page; undefined when nothing more is due. */
-export function untilPageDue(state: InvestigationState): number | undefined {
-  if (state.paging.waitingSince === undefined || state.paging.levels.length > 0) return undefined;
-  return Math.max(0, state.paging.waitingSince + state.settings.reminderIntervalMs - Date.now());
-}
+/** Whether the first page is due and not yet sent (the reminder interval ran out with the decision still open). */
+export const pageDue = (state: InvestigationState): boolean => state.paging.due === true && state.paging.levels.length === 0;
 
 /** Called when the wait for a decision ran out its reminder interval. */
 export async function pageUnanswered(state: InvestigationState): Promise<void> {
@@ -86,9 +94,9 @@ export async function pageEscalation(state: InvestigationState, by: string): Pro
 
 /** Once decided (or the incident ended): every alert this incident raised is resolved, so nobody is woken for it. */
 export async function resolvePages(state: InvestigationState): Promise<void> {
+  state.paging.timer?.cancel();
   if (state.paging.levels.length === 0) return;
   const levels = state.paging.levels.splice(0);
-  state.paging.waitingSince = undefined;
   await Promise.all(
     levels.map((level) =>
       paging.pageOnCall({ incidentNumber: state.number, route: state.settings.route!, level, action: 'resolve' }).catch(() => undefined),

@@ -1,4 +1,4 @@
-import { setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, setHandler, workflowInfo, type CancellationScope } from '@temporalio/workflow';
 import { isFinishedState } from '../../contracts/incident-state';
 import type { IncidentSnapshot, IncidentStatus, IncidentView, InvestigationRequest, InvestigationSettings, ThreadRef } from '../../contracts/investigation';
 import type { AgentTaskRef } from '../../contracts/agent-task';
@@ -32,8 +32,8 @@ export class InvestigationState {
   routedFor?: string;
   /** How many times a reassignment moved the incident to another route. */
   reroutes?: number;
-  /** The on-call levels paged (./paging.ts), and since when a decision has waited (workflow time). */
-  readonly paging: { levels: number[]; waitingSince?: number } = { levels: [] };
+  /** The on-call levels paged (./paging.ts), and the reminder-interval timer that makes the first page due. */
+  readonly paging: { levels: number[]; timer?: CancellationScope; due?: boolean } = { levels: [] };
   pendingApproval?: PendingApproval;
   /** The Slack users who asked for this investigation, in the order they asked; none of them may approve it. */
   readonly requesters: string[] = [];

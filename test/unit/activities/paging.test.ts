@@ -37,7 +37,7 @@ describe('paging activities', () => {
 
   it('pages the route’s routing key, resolved from the environment, with a dedup key from the incident and level', async () => {
     const result = await activities.pageOnCall(page());
-    expect(result).toEqual({ paged: true, dedupKey: 'opsloop/INC0010001/level-1', level: 1 });
+    expect(result).toEqual({ paged: true, dedupKey: 'opsloop/INC0010001/level-1', level: 1, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     expect(JSON.stringify(result)).not.toContain(KEY);
     expect(pd.alerts).toEqual([expect.objectContaining({ routingKey: KEY, dedupKey: 'opsloop/INC0010001/level-1', severity: 'critical', summary: 'INC0010001 · P1 · checkout is down' })]);
   });
@@ -48,7 +48,7 @@ describe('paging activities', () => {
     // The activity boundary hands this back to Temporal's retry policy.
     expect(toApplicationFailure(lost).nonRetryable).toBe(false);
     expect(pd.alerts).toHaveLength(1);
-    expect(await activities.pageOnCall(page())).toEqual({ paged: true, dedupKey: 'opsloop/INC0010001/level-1', level: 1 });
+    expect(await activities.pageOnCall(page())).toEqual({ paged: true, dedupKey: 'opsloop/INC0010001/level-1', level: 1, at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     expect(pd.alertsFor(KEY, 'opsloop/INC0010001/level-1')).toHaveLength(1);
     expect(pd.alerts[0]?.history.map((h) => h.outcome)).toEqual(['opened', 'deduplicated']);
   });
