@@ -40,6 +40,8 @@ export interface ApprovalRequest {
   reminderIntervalMs: number;
   expiryMs: number;
   escalationTarget?: string;
+  /** Who is on call for the incident's route, as the decision message names them (PagerDuty's on-calls). */
+  onCall?: string;
 }
 
 /** A click, as the API hands it to the approval workflow's update. */

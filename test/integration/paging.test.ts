@@ -52,6 +52,8 @@ describe('paging the on-call when a decision waits', () => {
     stack.pagerduty.faults.add('enqueue', { dropResponse: true });
     const number = open('1');
     const first = await decisionMessage(stack, number);
+    // The decision message names who is on call, per level (PagerDuty's on-calls of the route's escalation policy).
+    expect(JSON.stringify(first.blocks)).toContain('On call for payments: Pat Primary (level 1), Sam Second (level 2)');
     const [alert] = await eventually(() => alertsOf(number).length > 0 && alertsOf(number), 30_000, 'the first page');
     expect(alert).toMatchObject({ routingKey: PRIMARY_KEY, dedupKey: pageDedupKey(number, 1), status: 'triggered', severity: 'critical' });
     const triggers = () => stack.pagerduty.events.filter((e) => JSON.stringify(e.body).includes(`"dedup_key":"${pageDedupKey(number, 1)}"`) && JSON.stringify(e.body).includes('"event_action":"trigger"'));

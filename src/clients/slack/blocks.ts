@@ -97,6 +97,7 @@ export function approvalMessage(req: ApprovalRequest, approvalWorkflowId: string
     const hash = req.evidenceHash ? ` · evidence ${req.evidenceHash.slice(0, 12)}` : '';
     const approvers = `Approvers: ${who.join(', ') || (req.approvers.includes('*') ? 'anyone' : 'nobody is configured')}${progress}${hash}`;
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(approvers, SLACK_LIMITS.textObject) }] });
+    if (req.onCall) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: cutMrkdwn(`:pager: ${escapeMrkdwn(req.onCall)}`, SLACK_LIMITS.textObject) }] });
   }
   return { text: outcome ? `${req.question} — ${OUTCOME_TEXT(outcome)}` : req.question, blocks };
 }

@@ -12,7 +12,7 @@ import { readOpeners } from './openers';
 import { proposalChecker } from './proposal-checker';
 import { reasonOf } from './reason-of';
 import { followIncident, routeStale } from './route';
-import { pageDue, pageEscalation, pageUnanswered, pageWhenAsked, resolvePages } from './paging';
+import { onCallNow, pageDue, pageEscalation, pageUnanswered, pageWhenAsked, resolvePages } from './paging';
 import type { InvestigationState } from './state';
 
 /** Escalation asks again with the same approvers; this bounds how often. */
@@ -84,8 +84,9 @@ async function decide(state: InvestigationState): Promise<Decision> {
     await followIncident(state);
     await readOpeners(state);
     const proposal = await proposals.current();
+    const onCall = await onCallNow(state);
     const build = (p: CheckedProposal | undefined) =>
-      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requesters[0], requesters: state.requesters, openers: state.openers, mayEscalate: escalations < MAX_ESCALATIONS });
+      decisionRequestOf({ incident: state.incident, findings: state.findings, proposal: p, settings: state.settings, thread: state.thread, requester: state.requesters[0], requesters: state.requesters, openers: state.openers, mayEscalate: escalations < MAX_ESCALATIONS, onCall });
     const request = build(proposal);
     if (state.stage !== 'awaiting-decision') {
       await state.enterStage('awaiting-decision', state.findings ? 'Findings posted; waiting for an approver.' : 'Waiting for an approver (no findings).');

@@ -62,6 +62,8 @@ export interface DecisionContext {
   openers?: { slackUserIds: string[] } | { unknown: string };
   /** Whether the request may still be escalated (escalations are bounded). */
   mayEscalate: boolean;
+  /** Who is on call for the route, named in the message. */
+  onCall?: string;
 }
 
 /** A decision request built from scratch from what is known now: nothing is carried over from an earlier request. */
@@ -87,6 +89,7 @@ export function decisionRequestOf(c: DecisionContext): ApprovalRequest {
     reminderIntervalMs: c.settings.reminderIntervalMs,
     expiryMs: c.settings.expiryMs,
     escalationTarget: c.settings.escalationTarget,
+    ...(c.onCall ? { onCall: c.onCall } : {}),
   };
 }
 

@@ -55,6 +55,18 @@ async function whoAt(route: string, level: number): Promise<string> {
   }
 }
 
+/** Who is on call for the route, per level, for the decision message (undefined: the route names nobody). */
+export async function onCallNow(state: InvestigationState): Promise<string | undefined> {
+  if (!pages(state) || !state.settings.paging!.onCallNamed) return undefined;
+  try {
+    const found = await paging.whoIsOnCall({ route: state.settings.route! });
+    if (!found.found || found.entries.length === 0) return undefined;
+    return `On call for ${state.settings.route}: ${found.entries.map((e) => `${e.userName} (level ${e.level})`).join(', ')}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * As a decision is asked: the route's urgent priorities page at once; for the others the reminder interval starts
  * (once per investigation), a durable timer that makes the first page due.
