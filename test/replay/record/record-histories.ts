@@ -4,6 +4,7 @@ import { INCIDENT_SCENARIOS } from './incident-scenarios';
 import { IN_FLIGHT_SCENARIOS } from './in-flight-scenarios';
 import { RECONCILE_SCENARIOS } from './reconcile-scenarios';
 import { RESOLUTION_SCENARIOS } from './resolution-scenarios';
+import { ROUTING_SCENARIOS } from './routing-scenarios';
 import { RUNBOOK_SCENARIOS } from './runbook-scenarios';
 
 /**
@@ -11,7 +12,7 @@ import { RUNBOOK_SCENARIOS } from './runbook-scenarios';
  * histories it names in test/replay/histories/. Not part of `npm test`; test/integration/replay.test.ts replays them.
  */
 describe('recording the replay histories', () => {
-  it.each([...INCIDENT_SCENARIOS, ...RESOLUTION_SCENARIOS, ...RUNBOOK_SCENARIOS, ...RECONCILE_SCENARIOS, ...IN_FLIGHT_SCENARIOS].map((s) => [s.title, s] as const))('%s', async (_title, scenario) => {
+  it.each([...INCIDENT_SCENARIOS, ...RESOLUTION_SCENARIOS, ...RUNBOOK_SCENARIOS, ...RECONCILE_SCENARIOS, ...IN_FLIGHT_SCENARIOS, ...ROUTING_SCENARIOS].map((s) => [s.title, s] as const))('%s', async (_title, scenario) => {
     const stack = await startStack(scenario.stack);
     try {
       const runs = await scenario.drive(stack);
