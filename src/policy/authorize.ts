@@ -18,7 +18,11 @@ export function rolesOf(policy: Policy, actor: Pick<Actor, 'userId' | 'groups'>)
     const grant = policy.roles[role];
     return grant.users.includes(actor.userId) || grant.users.includes('*') || grant.groups.some((g) => actor.groups.includes(g));
   });
-  return held.includes('admin') ? ['viewer', 'operator', 'approver', 'admin'] : held;
+  if (held.includes('admin')) return ['viewer', 'operator', 'approver', 'admin'];
+  // A route's approvers may use `/ops approve` and `/ops reject`; which incidents they may decide is the decision
+  // request's own check (its route's approvers), made when they decide.
+  const routeApprover = policy.routes.some((r) => r.approvers && (r.approvers.users.includes(actor.userId) || r.approvers.groups.some((g) => actor.groups.includes(g))));
+  return routeApprover && !held.includes('approver') ? [...held, 'approver'] : held;
 }
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, operator: 1, approver: 1, admin: 2 };

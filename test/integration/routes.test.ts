@@ -2,6 +2,7 @@ import { incidentWorkflowId } from '../../src/contracts/workflow-ids';
 import type { ReconcileInput, ReconcileResult } from '../../src/contracts/reconcile';
 import { OpsRoute } from '../../src/contracts/search-attributes';
 import { impactUrgencyFor } from '../../src/servicenow/priority';
+import { sendSlashCommand } from '../../src/sandbox/slack-requests';
 import type { Route } from '../../src/policy/route-schema';
 import { buttonsOf, click, decisionMessage, incidentResult, rootMessages, threadReplies } from '../helpers/incident-loop';
 import { eventually } from '../helpers/eventually';
@@ -56,7 +57,16 @@ describe('routes: each incident goes to its route\'s channel and approvers', () 
     expect(await refusal(await click(stack, dbDecision, 'approve', APPROVERS[0]!))).toContain(`Only the approvers for ${database} can decide`);
     expect(stack.servicenow.transitions.filter((t) => [payments, database].includes(t.number))).toEqual([]);
 
-    await Promise.all([click(stack, payDecision, 'approve', PAY_APPROVER), click(stack, dbDecision, 'approve', DB_APPROVER)]);
+    // A route's approver may type the decision too, for their route's incidents only.
+    const typed = async (text: string, userId: string) => {
+      const responseUrl = stack.slack.newResponseUrl();
+      const answer = await sendSlashCommand(stack.apiUrl, stack.signingSecret, { command: '/ops', text, userId, channelId: DATABASE, responseUrl });
+      const said = [answer.body, ...stack.slack.responsesFor(responseUrl).map((r) => r.body)].map((b) => JSON.stringify(b));
+      return said.join(' ');
+    };
+    expect(await typed(`approve ${payments}`, DB_APPROVER)).toContain(`Only the approvers for ${payments} can decide`);
+    await click(stack, payDecision, 'approve', PAY_APPROVER);
+    await typed(`approve ${database}`, DB_APPROVER);
     await expect(incidentResult(stack, payments)).resolves.toMatchObject({ outcome: 'resolved', decidedBy: PAY_APPROVER });
     await expect(incidentResult(stack, database)).resolves.toMatchObject({ outcome: 'resolved', decidedBy: DB_APPROVER });
     expect([await routeOf(payments), await routeOf(database)]).toEqual(['payments', 'database']);

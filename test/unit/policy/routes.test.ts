@@ -57,3 +57,14 @@ approvals: { default: { approvals: 1 } }
     expect(refusal('  - { name: a, channel: C0A }')).toBe('accepted');
   });
 });
+
+describe("a route's approvers and the commands", () => {
+  it('holds the approver role for /ops approve and /ops reject, and nothing more', async () => {
+    const { authorize, rolesOf } = await import('../../../src/policy/authorize');
+    const lead = { userId: 'U0PAYONLY', groups: ['S0PAYMENTSLEADS'], channelId: 'C0INCIDENTS' };
+    expect(rolesOf(example, lead)).toEqual(['viewer', 'approver']);
+    expect(authorize(example, lead, { kind: 'command', command: 'approve' })).toMatchObject({ allowed: true });
+    expect(authorize(example, lead, { kind: 'command', command: 'resolve' })).toMatchObject({ allowed: false });
+    expect(rolesOf(example, { userId: 'U0NOBODY', groups: [] })).toEqual(['viewer']);
+  });
+});
