@@ -4,8 +4,9 @@ import { sandboxPolicy } from '../policy/sandbox-policy';
 import { sandboxCatalog } from '../runbook/sandbox-catalog';
 import { sandboxUsers, startSandboxConsole } from '../sandbox/console';
 import { runResolveDemo } from '../sandbox/demo';
-import { runIncidentDemo } from '../sandbox/incident-demo';
+import { runIncidentDemo, type DemoIncident } from '../sandbox/incident-demo';
 import { writeSandboxFiles } from '../sandbox/sandbox-files';
+import { SANDBOX_ROUTE_CHANNELS, SANDBOX_ROUTES, startSandboxRoutesPagerDuty } from '../sandbox/sandbox-routes';
 import { startSandboxAgent, startSandboxServiceNow, startSandboxSlack } from '../sandbox/world';
 import { startEntryPoint, waitForHttp, type RunningChild } from './child-process';
 import { startDevServer, type DevServer } from './dev-server';
@@ -19,6 +20,15 @@ import { ensureTemporalCli } from './temporal-cli';
  * Flags: --exit-after-demo (stop once the demo has run; exit 1 if it did not resolve), --no-demo.
  * Ports: PORT (API, 3000), TEMPORAL_DEV_PORT (7233), TEMPORAL_UI_PORT (8233); OPSLOOP_DATA_DIR (.data).
  */
+/** The second incident loop's incident, for the sandbox's database route. */
+const DATABASE_DEMO_INCIDENT: DemoIncident = {
+  short_description: 'Orders database errors above 1% after failover',
+  description: 'orders-db reports failed transactions since the 09:40 UTC replica failover.',
+  priority: '2',
+  assignment_group: 'Database',
+  cmdb_ci: 'orders-db',
+};
+
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const flags = new Set(process.argv.slice(2));
 const env = process.env;
@@ -60,6 +70,9 @@ async function main(): Promise<number> {
 
     const apiUrl = `http://localhost:${apiPort}`;
     const demoApprover = 'U0DEMOSRE';
+    const fakeSlack = !env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET;
+    // The sandbox policy's routes name channels only the sandbox workspace has.
+    const routes = !env.OPSLOOP_POLICY_FILE && fakeSlack ? SANDBOX_ROUTES : [];
     const childEnv: NodeJS.ProcessEnv = {
       ...env,
       TEMPORAL_ADDRESS: temporalAddress,
@@ -68,18 +81,21 @@ async function main(): Promise<number> {
       LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
       ...writeSandboxFiles(dataDir, {
         // The permissive sandbox policy: everyone operates, the demo user approves (see policy.example.yaml for real use).
-        policy: env.OPSLOOP_POLICY_FILE ? undefined : sandboxPolicy([demoApprover]),
+        policy: env.OPSLOOP_POLICY_FILE ? undefined : sandboxPolicy([demoApprover], [demoApprover], routes),
         // A tiny sandbox catalog: `/ops run ping sandbox` checks OpsLoop's own API.
         catalog: env.OPSLOOP_ACTIONS_FILE ? undefined : sandboxCatalog(`${apiUrl}/healthz`),
       }),
     };
     // Each system without credentials in the environment is faked.
-    const slack = !env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET ? await startSandboxSlack() : undefined;
+    const slack = fakeSlack ? await startSandboxSlack() : undefined;
+    if (routes.length > 0) for (const channel of Object.values(SANDBOX_ROUTE_CHANNELS)) slack?.fake.channels.add(channel);
     // Incident workflow ids outlive a run in .data/: new sandbox incidents get numbers no earlier run used.
     const firstNumber = 1_000_000 + (Math.floor(Date.now() / 1000) % 8_000_000);
     const servicenow = !env.SERVICENOW_INSTANCE_URL ? await startSandboxServiceNow({ apiUrl, firstNumber }) : undefined;
     const agent = !env.AGENT_WEBHOOK_URL && !env.AWS_DEVOPS_AGENT_SPACE_ID ? await startSandboxAgent({ apiUrl, delayMs: 500 }) : undefined;
-    for (const sandbox of [slack, servicenow, agent]) {
+    // The routes' on-call: its routing keys, minted for this run, reach the worker under the names the routes read.
+    const pagerduty = routes.length > 0 && !env.PAGERDUTY_EVENTS_URL && !env.PAGERDUTY_API_TOKEN ? await startSandboxRoutesPagerDuty() : undefined;
+    for (const sandbox of [slack, servicenow, agent, pagerduty]) {
       if (!sandbox) continue;
       stoppers.push(sandbox.fake.close);
       Object.assign(childEnv, sandbox.env);
@@ -99,7 +115,7 @@ async function main(): Promise<number> {
     const sandboxConsole =
       slack && servicenow
         ? await startSandboxConsole(
-            { slack: slack.fake, servicenow: servicenow.fake, apiUrl, signingSecret: slack.secrets.SLACK_SIGNING_SECRET, webUiUrl: uiUrl, namespace: env.TEMPORAL_NAMESPACE, users: sandboxUsers([demoApprover], { [demoApprover]: 'demo.sre' }) },
+            { slack: slack.fake, servicenow: servicenow.fake, pagerduty: pagerduty && { fake: pagerduty.fake, routingKeyNames: pagerduty.routingKeyNames }, apiUrl, signingSecret: slack.secrets.SLACK_SIGNING_SECRET, webUiUrl: uiUrl, namespace: env.TEMPORAL_NAMESPACE, users: sandboxUsers([demoApprover], { [demoApprover]: 'demo.sre' }) },
             Number(env.OPSLOOP_CONSOLE_PORT ?? apiPort + 1),
           )
         : undefined;
@@ -113,6 +129,8 @@ async function main(): Promise<number> {
     if (slack) print(`  sandbox Slack      ${slack.fake.url}/api/`);
     if (servicenow) print(`  sandbox ServiceNow ${servicenow.fake.url}/api/now/table/incident`);
     if (agent) print(`  sandbox agent      ${agent.fake.url}`);
+    if (pagerduty) print(`  sandbox PagerDuty  ${pagerduty.fake.url}/v2/enqueue`);
+    if (routes.length > 0) print(`  routes             ${routes.map((r) => `${r.name} → ${r.channel}`).join(', ')}, the rest → ${childEnv.SLACK_INCIDENT_CHANNEL ?? '?'}`);
     print('');
 
     if (slack && servicenow && !flags.has('--no-demo')) {
@@ -127,11 +145,20 @@ async function main(): Promise<number> {
       const runUrl = (id: string) => `${uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE ?? 'default'}/workflows/${encodeURIComponent(id)}`;
       print(`Demo: ${result.ok ? 'RESOLVED' : 'NOT RESOLVED'}. The run in the Temporal Web UI: ${runUrl(result.workflowId)}`);
       print('');
-      const loop = await runIncidentDemo({ apiUrl, signingSecret: slack.secrets.SLACK_SIGNING_SECRET, slack: slack.fake, servicenow: servicenow.fake, approverId: demoApprover, print });
+      const loopOptions = { apiUrl, signingSecret: slack.secrets.SLACK_SIGNING_SECRET, slack: slack.fake, servicenow: servicenow.fake, approverId: demoApprover, print };
+      const loop = await runIncidentDemo({ ...loopOptions, pagerduty: pagerduty?.fake });
       print(`Demo: incident loop ${loop.ok ? 'COMPLETED' : 'DID NOT COMPLETE'}. The run in the Temporal Web UI: ${runUrl(loop.workflowId)}`);
+      // With routes, a second incident of the other route: its thread opens in a channel of its own.
+      let second = { ok: true };
+      if (routes.length > 0) {
+        print('');
+        const loop2 = await runIncidentDemo({ ...loopOptions, incident: DATABASE_DEMO_INCIDENT });
+        print(`Demo: incident loop (database route) ${loop2.ok ? 'COMPLETED' : 'DID NOT COMPLETE'}. The run in the Temporal Web UI: ${runUrl(loop2.workflowId)}`);
+        second = loop2;
+      }
       if (flags.has('--exit-after-demo')) {
         await shutdown();
-        return result.ok && loop.ok ? 0 : 1;
+        return result.ok && loop.ok && second.ok ? 0 : 1;
       }
     } else if (flags.has('--exit-after-demo')) {
       await shutdown();

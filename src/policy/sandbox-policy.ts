@@ -1,10 +1,12 @@
+import type { Route } from './route-schema';
 import type { Policy } from './schema';
 
 /**
  * The permissive policy `npm start` uses when no OPSLOOP_POLICY_FILE is set: everyone is an operator in any
- * channel; the demo users approve; P1s still need two approvers, so the sandbox shows the real rule.
+ * channel; the demo users approve. `routes` send incidents to channels (and on-calls) of their own; none: every
+ * incident opens in SLACK_INCIDENT_CHANNEL.
  */
-export function sandboxPolicy(approvers: string[], admins: string[] = approvers): Policy {
+export function sandboxPolicy(approvers: string[], admins: string[] = approvers, routes: readonly Route[] = []): Policy {
   return {
     version: 1,
     roles: {
@@ -31,6 +33,6 @@ export function sandboxPolicy(approvers: string[], admins: string[] = approvers)
       timeline: 'viewer',
     },
     approvals: { default: { approvals: 1, requesterMayApprove: true }, byPriority: {} },
-    routes: [],
+    routes: [...routes],
   };
 }

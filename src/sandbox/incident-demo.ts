@@ -1,9 +1,28 @@
 import { incidentWorkflowId } from '../contracts/workflow-ids';
+import type { FakePagerDuty } from './fake-pagerduty';
 import type { FakeServiceNow } from './fake-servicenow';
 import type { FakeSlack } from './fake-slack';
 import { buttonsOf, findDecisionMessage, rootMessages } from './slack-messages';
 import { sendButtonClick } from './slack-requests';
-import { impactUrgencyFor } from '../servicenow/priority';
+import { impactUrgencyFor, type Priority } from '../servicenow/priority';
+
+/** The incident a demo opens, as a person fills in ServiceNow's form. */
+export interface DemoIncident {
+  short_description: string;
+  description: string;
+  priority: Priority;
+  assignment_group: string;
+  cmdb_ci: string;
+}
+
+/** The incident loop's default incident: a P1 of the Payments SRE group (the sandbox's payments route pages for it). */
+export const PAYMENTS_DEMO_INCIDENT: DemoIncident = {
+  short_description: 'Payments API 5xx error rate above 5%',
+  description: 'Alarm payments-api-5xx fired at 5.8% for 5 minutes in eu-west-1.',
+  priority: '1',
+  assignment_group: 'Payments SRE',
+  cmdb_ci: 'payments-api',
+};
 
 export interface IncidentDemoOptions {
   apiUrl: string;
@@ -12,6 +31,10 @@ export interface IncidentDemoOptions {
   servicenow: FakeServiceNow;
   /** The sandbox user who clicks Approve; must be an approver. */
   approverId: string;
+  /** Default: PAYMENTS_DEMO_INCIDENT. */
+  incident?: DemoIncident;
+  /** Where the demo looks for the incident's page, to say so. */
+  pagerduty?: FakePagerDuty;
   timeoutMs?: number;
   print: (line: string) => void;
 }
@@ -25,6 +48,9 @@ export interface IncidentDemoResult {
   /** From the Approve click to ServiceNow showing Resolved. */
   clickToResolvedMs?: number;
 }
+
+/** How long the demo waits for a page it expects (PagerDuty is paged alongside the decision, not before it). */
+const PAGE_WAIT_MS = 10_000;
 
 async function waitFor<T>(probe: () => T | undefined, deadline: number): Promise<T | undefined> {
   while (Date.now() < deadline) {
@@ -42,17 +68,11 @@ async function waitFor<T>(probe: () => T | undefined, deadline: number): Promise
 export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentDemoResult> {
   const deadline = Date.now() + (o.timeoutMs ?? 120_000);
   const created = Date.now();
-  const incident = o.servicenow.createIncident({
-    short_description: 'Payments API 5xx error rate above 5%',
-    description: 'Alarm payments-api-5xx fired at 5.8% for 5 minutes in eu-west-1.',
-    ...impactUrgencyFor('1'),
-    state: '2',
-    assignment_group: 'Payments SRE',
-    cmdb_ci: 'payments-api',
-  });
+  const { priority, ...fields } = o.incident ?? PAYMENTS_DEMO_INCIDENT;
+  const incident = o.servicenow.createIncident({ ...fields, ...impactUrgencyFor(priority), state: '2' });
   const number = incident.number;
   const result: IncidentDemoResult = { ok: false, incidentNumber: number, workflowId: incidentWorkflowId(number) };
-  o.print(`Demo: ${number} "${incident.short_description}" is opened in the sandbox ServiceNow; its Business Rule posts it to OpsLoop…`);
+  o.print(`Demo: ${number} P${priority} "${incident.short_description}" (${fields.assignment_group}) is opened in the sandbox ServiceNow; its Business Rule posts it to OpsLoop…`);
 
   const root = await waitFor(() => rootMessages(o.slack, number)[0], deadline);
   if (!root) return result;
@@ -61,6 +81,10 @@ export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentD
 
   const decision = await waitFor(() => findDecisionMessage(o.slack, number), deadline);
   if (!decision) return result;
+  const pagerduty = o.pagerduty;
+  const alertOf = () => pagerduty?.alerts.find((a) => a.dedupKey.startsWith(`opsloop/${number}/`));
+  const alert = pagerduty && (await waitFor(alertOf, Math.min(deadline, Date.now() + PAGE_WAIT_MS)));
+  if (alert) o.print(`Demo: PagerDuty paged the route's on-call at once (P${priority}): alert #${alert.id} ${alert.status}, "${alert.summary}".`);
   const approve = buttonsOf(decision).find((b) => b.action_id.endsWith('.approve'))!;
   // Without the zero-width spaces the mrkdwn renderer puts around emphasis.
   const shown = JSON.stringify(decision.blocks).replace(/\u200b/g, '');
@@ -84,6 +108,9 @@ export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentD
   result.clickToResolvedMs = Date.now() - clicked;
   const after = o.servicenow.incident(number)!;
   o.print(`Demo: ServiceNow shows ${number} Resolved (${result.clickToResolvedMs} ms after the click); close notes end with: "${after.close_notes.split('\n').at(-1) ?? ''}"`);
+  if (alert && (await waitFor(() => (alertOf()?.status === 'resolved' ? true : undefined), Math.min(deadline, Date.now() + PAGE_WAIT_MS)))) {
+    o.print(`Demo: PagerDuty alert #${alert.id} is resolved too: the decision was made.`);
+  }
   await waitFor(() => (rootMessages(o.slack, number)[0]?.text.includes('Resolved') ? true : undefined), deadline);
   o.print(`Demo: the thread's root message now reads: ${rootMessages(o.slack, number)[0]?.text}`);
   result.ok = true;

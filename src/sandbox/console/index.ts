@@ -6,14 +6,16 @@ import type { FakeSlack } from '../fake-slack';
 import { serve, type Served } from '../serve';
 import { ConsoleRequestError, clickSchema, commandSchema, createActions, newIncidentSchema } from './actions';
 import { createInteractionLog } from './interaction-log';
-import { snapshot, type SandboxUser } from './snapshot';
+import { snapshot, type ConsolePagerDuty, type SandboxUser } from './snapshot';
 
-export type { SandboxUser } from './snapshot';
+export type { ConsolePagerDuty, SandboxUser } from './snapshot';
 export { sandboxUsers } from './users';
 
 export interface SandboxConsoleOptions {
   slack: FakeSlack;
   servicenow: FakeServiceNow;
+  /** The PagerDuty fake, whose alerts (pages) the console lists; absent: no PagerDuty panel. */
+  pagerduty?: ConsolePagerDuty;
   /** The OpsLoop API that commands and clicks are sent to. */
   apiUrl: string;
   /** The API's Slack signing secret: the console signs exactly as Slack does. */
@@ -42,7 +44,7 @@ const errors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
 };
 
 /**
- * The sandbox console: the fake ServiceNow's incidents and the fake Slack channel in a browser, with working
+ * The sandbox console: the fake ServiceNow's incidents, the fake Slack channels and the fake PagerDuty's pages in a browser, with working
  * buttons and a slash-command box. It lives in the process that owns the fakes (their state is in memory), so
  * `npm start` serves it on a loopback port of its own rather than inside the API's child process. Relative URLs
  * in the page let it be mounted under a prefix too.

@@ -1,5 +1,6 @@
 import { incidentStateLabel } from '../../contracts/incident-state';
 import { incidentWorkflowId } from '../../contracts/workflow-ids';
+import type { FakeAlert, FakePagerDuty } from '../fake-pagerduty';
 import type { FakeServiceNow } from '../fake-servicenow';
 import type { ChannelMessage, FakeSlack } from '../fake-slack';
 import type { InteractionLog, LoggedInteraction } from './interaction-log';
@@ -36,7 +37,34 @@ export interface ThreadView extends MessageView {
 
 export interface ChannelView {
   id: string;
+  /** The channel's name in the workspace, when it has one. */
+  name?: string;
   threads: ThreadView[];
+}
+
+/** A PagerDuty alert, as the console lists it: never its routing key, only the variable the key was given as. */
+export interface PageView {
+  id: number;
+  dedupKey: string;
+  /** From the alert's custom details (OpsLoop puts the incident, route and level there). */
+  incident?: string;
+  route?: string;
+  level?: number;
+  /** The variable the route's routing key is read from, e.g. PAGERDUTY_ROUTING_KEY_PAYMENTS. */
+  routingKeyName?: string;
+  status: FakeAlert['status'];
+  severity: string;
+  summary: string;
+  /** When it was opened and when it last changed (ms since the epoch). */
+  openedAt: number;
+  changedAt: number;
+}
+
+/** The PagerDuty fake and what its routing keys are called, for the console's list of pages. */
+export interface ConsolePagerDuty {
+  fake: FakePagerDuty;
+  /** By routing key: the variable it is exported to the worker as. */
+  routingKeyNames?: Readonly<Record<string, string>>;
 }
 
 export interface ConsoleState {
@@ -44,6 +72,8 @@ export interface ConsoleState {
   workflowsUrl: string;
   incidents: IncidentRow[];
   channels: ChannelView[];
+  /** Newest first; absent when the console has no PagerDuty to show. */
+  pages?: PageView[];
   log: (LoggedInteraction & { replies: { at: number; text: string; responseType: string; blocks: unknown[] }[] })[];
 }
 
@@ -52,12 +82,30 @@ export interface SnapshotSources {
   servicenow: FakeServiceNow;
   log: InteractionLog;
   users: readonly SandboxUser[];
+  pagerduty?: ConsolePagerDuty;
   /** The Web UI's namespace URL, e.g. http://localhost:8233/namespaces/default. */
   namespaceUrl: string;
 }
 
 const view = (m: ChannelMessage): MessageView => ({ ts: m.ts, text: m.text, blocks: m.blocks ?? [], edited: m.edits > 0 });
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+
+function pageView(alert: FakeAlert, names: Readonly<Record<string, string>>): PageView {
+  const details = (typeof alert.customDetails === 'object' && alert.customDetails !== null ? alert.customDetails : {}) as Record<string, unknown>;
+  return {
+    id: alert.id,
+    dedupKey: alert.dedupKey,
+    ...(typeof details.incident === 'string' ? { incident: details.incident } : {}),
+    ...(typeof details.route === 'string' ? { route: details.route } : {}),
+    ...(typeof details.level === 'number' ? { level: details.level } : {}),
+    ...(names[alert.routingKey] ? { routingKeyName: names[alert.routingKey] } : {}),
+    status: alert.status,
+    severity: alert.severity,
+    summary: alert.summary,
+    openedAt: alert.history[0]?.at ?? 0,
+    changedAt: alert.history.at(-1)?.at ?? 0,
+  };
+}
 
 /** What the console page shows, read from the fakes' in-memory state; newest incident first, channels oldest first as in Slack. */
 export function snapshot(s: SnapshotSources): ConsoleState {
@@ -75,7 +123,8 @@ export function snapshot(s: SnapshotSources): ConsoleState {
     }))
     .reverse();
 
-  const channels = new Map<string, ThreadView[]>();
+  // Every channel of the workspace the bot is in, threads or not, so a route's channel shows before its first incident.
+  const channels = new Map<string, ThreadView[]>(s.slack.channels.list().filter((c) => c.botIsMember).map((c) => [c.id, []]));
   for (const m of s.slack.messages) {
     if (m.thread_ts) continue;
     const threads = channels.get(m.channel) ?? [];
@@ -97,7 +146,8 @@ export function snapshot(s: SnapshotSources): ConsoleState {
     users: s.users,
     workflowsUrl: `${s.namespaceUrl}/workflows`,
     incidents,
-    channels: [...channels].map(([id, threads]) => ({ id, threads })),
+    channels: [...channels].map(([id, threads]) => ({ id, ...(s.slack.channels.get(id) ? { name: s.slack.channels.get(id)!.name } : {}), threads })),
+    ...(s.pagerduty ? { pages: s.pagerduty.fake.alerts.map((a) => pageView(a, s.pagerduty?.routingKeyNames ?? {})).reverse() } : {}),
     log,
   };
 }

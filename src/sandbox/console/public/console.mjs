@@ -40,14 +40,36 @@ function renderIncidents(incidents) {
     .join('');
 }
 
+function channelHeader(c) {
+  const title = c.name ? `# ${esc(c.name)} <small>${esc(c.id)}</small>` : `# ${esc(c.id)}`;
+  return `<div class="channel-name" data-channel="${esc(c.id)}">${title}</div>`;
+}
+
 function renderChannels(channels) {
   const el = $('channel');
   const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
   const scrollTop = el.scrollTop;
-  el.innerHTML = channels.length
-    ? channels.map((c) => `<div class="channel-name"># ${esc(c.id)}</div>${c.threads.map((t) => thread(t, names)).join('')}`).join('')
-    : '<p class="empty">No messages yet. Open an incident: its thread appears here.</p>';
+  const anyThread = channels.some((c) => c.threads.length);
+  el.innerHTML = channels.map((c) => channelHeader(c) + c.threads.map((t) => thread(t, names)).join('')).join('')
+    + (anyThread ? '' : '<p class="empty">No messages yet. Open an incident: its thread appears here.</p>');
   el.scrollTop = atBottom ? el.scrollHeight : scrollTop;
+}
+
+const time = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+function renderPages(pages) {
+  $('pagerduty').hidden = !pages;
+  if (!pages) return;
+  $('no-pages').hidden = pages.length > 0;
+  $('pages').innerHTML = pages
+    .map((p) => {
+      const route = [p.route ?? '?', p.level ? `level ${p.level}` : ''].filter(Boolean).join(' · ');
+      const key = p.routingKeyName ? `<div class="meta">key \${${esc(p.routingKeyName)}}</div>` : '';
+      const when = `${time(p.openedAt)}${p.changedAt !== p.openedAt ? `<div class="meta">${esc(p.status)} ${time(p.changedAt)}</div>` : ''}`;
+      return `<tr data-dedup-key="${esc(p.dedupKey)}"><td>${esc(p.incident ?? '')}<div class="meta">${esc(p.dedupKey)}</div></td><td>${esc(route)}${key}</td>`
+        + `<td class="page-status page-${esc(p.status)}">${esc(p.status)}<div class="meta">${esc(p.severity)}</div></td><td>${esc(p.summary)}</td><td>${when}</td></tr>`;
+    })
+    .join('');
 }
 
 function renderLog(log) {
@@ -72,6 +94,7 @@ function render(state) {
   $('workflows').href = state.workflowsUrl;
   renderIncidents(state.incidents);
   renderChannels(state.channels);
+  renderPages(state.pages);
   renderLog(state.log);
 }
 
