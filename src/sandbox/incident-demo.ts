@@ -88,7 +88,8 @@ export async function runIncidentDemo(o: IncidentDemoOptions): Promise<IncidentD
   const approve = buttonsOf(decision).find((b) => b.action_id.endsWith('.approve'))!;
   // Without the zero-width spaces the mrkdwn renderer puts around emphasis.
   const shown = JSON.stringify(decision.blocks).replace(/\u200b/g, '');
-  const evidence = shown.match(/Likely cause\*\\n([^"]{0,140})/)?.[1] ?? '(no findings)';
+  // The findings' cause: OpsLoop's "Likely cause", else the "Root cause" of the agent's investigation summary.
+  const evidence = shown.match(/(?:Likely|Root) cause\*(?:\\n)+([^"]{0,140})/)?.[1] ?? '(no findings)';
   o.print(`Demo: the agent's findings are in the thread: "${evidence.replace(/\\n/g, ' ')}"`);
   const proposed = /Proposed:\* `([^`]+)`/.exec(shown)?.[1];
   if (proposed) o.print(`Demo: the agent proposes the catalog action \`${proposed}\`; the button reads "Approve and run" (Preview shows what would execute).`);

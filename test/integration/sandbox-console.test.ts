@@ -1,17 +1,29 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Route } from '../../src/policy/route-schema';
 import { startSandboxConsole } from '../../src/sandbox/console';
+import { sandboxRoutingKey } from '../../src/sandbox/world';
 import type { Served } from '../../src/sandbox/serve';
 import { eventually } from '../helpers/eventually';
 import { startStack, type Stack } from '../helpers/stack';
-import { APPROVERS } from '../helpers/test-policy';
+import { APPROVERS, testPolicy } from '../helpers/test-policy';
 
 const SCREENSHOT = resolve(__dirname, '..', '..', 'test-results', 'sandbox-console.png');
 const [APPROVER] = APPROVERS as [string];
 const BYSTANDER = 'U0BYSTANDER';
 // Without the background-networking flags Chromium keeps dialling Google's hosts, which this network refuses.
 // --headless, --no-sandbox and a fresh --user-data-dir come from playwright-core itself.
+const PAYMENTS_CHANNEL = 'C0PAYMENTS';
+const PAYMENTS_KEY = sandboxRoutingKey();
+/** A route whose P1s page its on-call at once, so a page shows in the console's PagerDuty panel. */
+const PAYMENTS_ROUTE: Route = {
+  name: 'payments',
+  match: { assignmentGroups: ['Payments SRE'] },
+  channel: PAYMENTS_CHANNEL,
+  investigateUpTo: '5',
+  oncall: { routingKey: PAYMENTS_KEY, escalationRoutingKeys: [], pageAtOnceUpTo: '1' },
+};
 const CHROMIUM_ARGS = ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('the sandbox console in headless Chromium', () => {
@@ -32,12 +44,14 @@ describe('the sandbox console in headless Chromium', () => {
     // The global setup installs the browser when it can, and says why when it cannot.
     const executablePath = process.env.OPSLOOP_TEST_CHROMIUM;
     if (!executablePath) throw new Error(process.env.OPSLOOP_TEST_CHROMIUM_MISSING ?? 'the global setup did not look for Chromium');
-    stack = await startStack();
-    const { servicenow, slack } = stack;
+    stack = await startStack({ policy: testPolicy({ routes: [PAYMENTS_ROUTE] }), channels: [{ id: PAYMENTS_CHANNEL, name: 'payments-incidents', botIsMember: true }] });
+    const { servicenow, slack, pagerduty } = stack;
+    pagerduty.routingKeys.add(PAYMENTS_KEY);
     servicenow.installBusinessRule({ url: stack.apiUrl, secret: stack.serviceNowWebhookSecret });
     sandboxConsole = await startSandboxConsole({
       slack,
       servicenow,
+      pagerduty: { fake: pagerduty, routingKeyNames: { [PAYMENTS_KEY]: 'PAGERDUTY_ROUTING_KEY_PAYMENTS' } },
       apiUrl: stack.apiUrl,
       signingSecret: stack.signingSecret,
       webUiUrl: 'http://localhost:8233',
@@ -52,6 +66,9 @@ describe('the sandbox console in headless Chromium', () => {
     page.on('pageerror', (err) => pageErrors.push(err.message));
     await page.goto(sandboxConsole.url);
     await page.locator('#live', { hasText: 'live' }).waitFor();
+    // The route's channel is there before its first incident; no pages yet.
+    await expect(page.locator(`.channel-name[data-channel="${PAYMENTS_CHANNEL}"]`).innerText()).resolves.toContain('# payments-incidents');
+    await page.locator('#no-pages').waitFor();
 
     // The description is hostile on purpose: the console must show it as text, never run it.
     const number = servicenow.nextIncidentNumber();
@@ -90,6 +107,22 @@ describe('the sandbox console in headless Chromium', () => {
     await threadOf(page, number).locator('.msg').first().filter({ hasText: 'Resolved' }).waitFor();
     await expect(threadOf(page, number).getByRole('button').count()).resolves.toBe(0);
     expect(slack.calls.some((c) => c.method === 'chat.update')).toBe(true);
+
+    // A P1 of the payments route pages its on-call at once: the alert is listed, and turns resolved once decided.
+    const p1 = servicenow.nextIncidentNumber();
+    await form.locator('[name=short_description]').fill('Card authorisations failing');
+    await form.locator('[name=priority]').selectOption('1');
+    await form.locator('[name=assignment_group]').fill('Payments SRE');
+    await form.locator('button[type=submit]').click();
+    const pageRow = page.locator(`#pages tr[data-dedup-key="opsloop/${p1}/level-1"]`);
+    await pageRow.locator('.page-triggered').waitFor({ timeout: 30_000 });
+    const shown = await pageRow.innerText();
+    for (const text of [p1, 'payments · level 1', '${PAGERDUTY_ROUTING_KEY_PAYMENTS}', 'critical', 'Card authorisations failing']) expect(shown).toContain(text);
+    expect(shown).not.toContain(PAYMENTS_KEY);
+    expect(await page.locator('#no-pages').isHidden()).toBe(true);
+    await expect(threadOf(page, p1).locator('xpath=preceding-sibling::div[contains(@class,"channel-name")][1]').getAttribute('data-channel')).resolves.toBe(PAYMENTS_CHANNEL);
+    await threadOf(page, p1).getByRole('button', { name: 'Reject' }).click();
+    await pageRow.locator('.page-resolved').waitFor({ timeout: 30_000 });
 
     // The slash-command box: a signed /ops command as the chosen user, with its ephemeral answer.
     await page.locator('#command [name=line]').fill(`/ops status ${number}`);

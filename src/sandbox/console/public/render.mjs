@@ -5,6 +5,7 @@ const EMOJI = {
   rotating_light: '🚨', white_check_mark: '✅', mag: '🔍', raised_hand: '✋', hourglass_flowing_sand: '⏳',
   no_entry: '⛔', alarm_clock: '⏰', x: '❌', bell: '🔔', warning: '⚠️', arrow_double_up: '⏫',
   leftwards_arrow_with_hook: '↩️', robot_face: '🤖', memo: '📝', link: '🔗', eyes: '👀', tada: '🎉',
+  pager: '📟', stopwatch: '⏱️',
 };
 
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
