@@ -58,6 +58,11 @@ const consoleAt = (url: string) => ({
     expect(res.status).toBe(201);
     return ((await res.json()) as { number: string }).number;
   },
+  command: async (userId: string, line: string) => {
+    const res = await fetch(`${url}/api/command`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, line }) });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { id: number }).id;
+  },
 });
 
 /** While the second run waits: its routes' channels and the pages, as the console shows them; a P1 of the payments route pages. */
@@ -83,6 +88,15 @@ async function routesAndPagesInTheConsole(output: string): Promise<void> {
   const after = await sandboxConsole.state();
   expect(after.channels.find((c) => c.id === 'C0PAYMENTS')!.threads.some((t) => t.text.startsWith(`${number} ·`))).toBe(true);
   expect(JSON.stringify(after.pages)).not.toMatch(/[0-9a-f]{32}/);
+
+  // The payments route's escalation policy, read from the PagerDuty fake's on-calls.
+  const asked = await sandboxConsole.command('U0DEMOSRE', '/ops oncall payments');
+  const answered = await eventually(async () => {
+    const entry = (await sandboxConsole.state()).log.find((e) => e.id === asked);
+    const text = [entry?.answer ?? '', ...(entry?.replies.map((r) => `${r.text} ${JSON.stringify(r.blocks)}`) ?? [])].join('\n');
+    return text.includes('Rio Payments (sandbox)') && text;
+  }, 15_000, 'the on-call answer');
+  expect(answered).toContain('Kim Escalation (sandbox)');
 }
 
 describe('npm start (the embedded default)', () => {
@@ -102,6 +116,7 @@ describe('npm start (the embedded default)', () => {
     expect(first.output).toMatch(/Demo: PagerDuty paged the route's on-call at once \(P1\): alert #1 triggered/);
     expect(first.output).toContain('Demo: PagerDuty alert #1 is resolved too');
     expect(first.output).toMatch(/Demo: Slack thread opened in C0DATABASE/);
+    expect(first.output).toContain('Demo: the agent\'s findings are in the thread: "A configuration change shipped with the latest');
     expect(first.output).toMatch(/Demo: incident loop \(database route\) COMPLETED\./);
     // The sandbox agent's plan ("Restart the `payments-api` service …") is mapped by the sandbox catalog's proposals:.
     expect(first.output).toContain('Demo: the agent proposes the catalog action `restart-service payments-api`');
