@@ -20,6 +20,10 @@ import { ensureTemporalCli } from './temporal-cli';
  * Flags: --exit-after-demo (stop once the demo has run; exit 1 if it did not resolve), --no-demo.
  * Ports: PORT (API, 3000), TEMPORAL_DEV_PORT (7233), TEMPORAL_UI_PORT (8233); OPSLOOP_DATA_DIR (.data).
  */
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const flags = new Set(process.argv.slice(2));
+const env = process.env;
+
 /** The second incident loop's incident, for the sandbox's database route. */
 const DATABASE_DEMO_INCIDENT: DemoIncident = {
   short_description: 'Orders database errors above 1% after failover',
@@ -28,10 +32,6 @@ const DATABASE_DEMO_INCIDENT: DemoIncident = {
   assignment_group: 'Database',
   cmdb_ci: 'orders-db',
 };
-
-const print = (line: string) => process.stdout.write(`${line}\n`);
-const flags = new Set(process.argv.slice(2));
-const env = process.env;
 
 async function main(): Promise<number> {
   const stoppers: (() => Promise<void>)[] = [];
