@@ -76,6 +76,7 @@ export function investigationActivities(overrides: InlineActivities = {}): Inlin
     resolveIncident: () => Promise.resolve({ changed: true, incident: { sys_id: 'sys-0001', number: 'INC0020001', state: '6' } }),
     findIncident: () => Promise.resolve({ sys_id: 'sys-0001', number: 'INC0020001', state: '2' }),
     notify: () => Promise.resolve(0),
+    writeIncidentTimeline: () => Promise.resolve({ note: 'written', rows: 0 }),
     ...overrides,
   };
 }
