@@ -15,6 +15,7 @@ import { slackInteractionsRoute } from './routes/slack-interactions';
 import type { Responder } from './respond';
 import type { CommandDeps } from './commands';
 import type { WorkflowGateway } from './workflow-gateway';
+import type { ListPendingDecisions } from './decisions-pending';
 import type { Readiness } from '../temporal-setup/search-attribute-readiness';
 
 declare module 'express-serve-static-core' {
@@ -40,6 +41,8 @@ export interface AppDeps extends CommandDeps {
   namespaceReady?: () => Promise<Readiness>;
   logger: Logger;
   now?: () => number;
+  /** The decisions waiting for a person, for `/metrics` (read from Temporal visibility); absent: not exported. */
+  pendingDecisions?: ListPendingDecisions;
 }
 
 /** Slack bodies are small; anything bigger is not Slack. Incident events and findings carry long descriptions. */
@@ -83,7 +86,10 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(deps.logger));
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics({
+    pendingDecisions: deps.pendingDecisions,
+    onPendingDecisionsError: (err) => deps.logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'could not read the pending decisions for /metrics'),
+  });
   app.use(metrics.observe);
   const raw = express.raw({ type: () => true, limit: SLACK_BODY_LIMIT });
   const rawWebhook = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });

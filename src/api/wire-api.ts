@@ -16,6 +16,7 @@ import { createResponder } from './respond';
 import { createApiSlack } from './slack/slack-web';
 import { searchAttributeReadiness } from '../temporal-setup/search-attribute-readiness';
 import { createWorkflowGateway, type WorkflowGateway } from './workflow-gateway';
+import { pendingDecisionsFromVisibility } from './decisions-pending';
 
 export interface ApiOverrides {
   /** Replaces the gateway (tests: one whose Temporal is unreachable). */
@@ -74,6 +75,7 @@ export async function wireApi(cfg: ApiConfig, logger: Logger, overrides: ApiOver
         return true;
       }),
     logger,
+    pendingDecisions: pendingDecisionsFromVisibility(client, cfg.TEMPORAL_TASK_QUEUE),
   });
   return {
     app,

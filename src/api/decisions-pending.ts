@@ -1,0 +1,76 @@
+import type { Client } from '@temporalio/client';
+import { IncidentPriority, OpsRoute } from '../contracts/search-attributes';
+import { DEFAULT_ROUTE } from '../policy/route-for';
+
+/** How many decisions wait, by the incident's route and priority (`route\u0000priority` → count). */
+export type PendingDecisionCounts = Map<string, number>;
+
+/** Reads the decisions waiting now from Temporal's visibility. */
+export type ListPendingDecisions = () => Promise<PendingDecisionCounts>;
+
+const SEPARATOR = '\u0000';
+export const pendingKey = (route: string, priority: string) => `${route}${SEPARATOR}${priority}`;
+export const labelsOfPendingKey = (key: string) => {
+  const [route = DEFAULT_ROUTE, priority = 'unknown'] = key.split(SEPARATOR);
+  return { route, priority };
+};
+
+/** Visibility pages of this many runs; a scrape reads at most MAX_LISTED runs, so a backlog cannot make it unbounded. */
+const PAGE_SIZE = 500;
+export const MAX_LISTED = 5000;
+
+/**
+ * The investigations of this task queue that wait for a person (OpsStage `awaiting-decision`, still running), counted
+ * by their OpsRoute (runs recorded before routes, or no route: "default") and IncidentPriority search attributes.
+ */
+export function pendingDecisionsFromVisibility(client: Client, taskQueue: string, max = MAX_LISTED): ListPendingDecisions {
+  const queue = taskQueue.replace(/["\\]/g, '');
+  const query = `WorkflowType = "incidentInvestigation" AND ExecutionStatus = "Running" AND OpsStage = "awaiting-decision" AND TaskQueue = "${queue}"`;
+  return async () => {
+    const counts: PendingDecisionCounts = new Map();
+    let listed = 0;
+    for await (const run of client.workflow.list({ query, pageSize: PAGE_SIZE })) {
+      const route = run.typedSearchAttributes.get(OpsRoute) || DEFAULT_ROUTE;
+      const priority = run.typedSearchAttributes.get(IncidentPriority) || 'unknown';
+      const key = pendingKey(route, priority);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (++listed >= max) break;
+    }
+    return counts;
+  };
+}
+
+export interface CachedPendingDecisions {
+  /** The counts at most `ttlMs` old; after a failed read, the last counts read (`fresh: false`). */
+  read(): Promise<{ counts: PendingDecisionCounts; fresh: boolean }>;
+}
+
+/**
+ * One visibility read per `ttlMs` however often Prometheus (or several) scrape; concurrent scrapes share the read in
+ * flight. A failed read is not retried before `ttlMs` either: a struggling visibility store gets no scrape storm.
+ */
+export function cachePendingDecisions(list: ListPendingDecisions, options: { ttlMs: number; now?: () => number; onError?: (err: unknown) => void }): CachedPendingDecisions {
+  const now = options.now ?? Date.now;
+  let last: PendingDecisionCounts = new Map();
+  let lastFresh = false;
+  let readAt = -Infinity;
+  let inFlight: Promise<void> | undefined;
+  const refresh = async () => {
+    try {
+      last = await list();
+      lastFresh = true;
+    } catch (err) {
+      lastFresh = false;
+      options.onError?.(err);
+    } finally {
+      readAt = now();
+      inFlight = undefined;
+    }
+  };
+  return {
+    async read() {
+      if (now() - readAt >= options.ttlMs) await (inFlight ??= refresh());
+      return { counts: last, fresh: lastFresh };
+    },
+  };
+}
