@@ -66,10 +66,15 @@ export function createApiMetrics(deps: ApiMetricsDeps = {}) {
  * sees the drop and a dashboard shows a zero rather than a gap. Routes and priorities are few, so the series stay few.
  */
 function registerPendingDecisions(registry: Registry, list: ListPendingDecisions, ttlMs: number, onError?: (err: unknown) => void): void {
+  // prom-client collects the metrics of a scrape concurrently: each one awaits the same (cached or in-flight) read, so
+  // a failure is counted in the scrape that saw it.
   const failures = new Counter({
     name: 'opsloop_decisions_pending_read_failures_total',
     help: 'Reads of Temporal visibility for opsloop_decisions_pending that failed (the gauge then keeps its last value).',
     registers: [registry],
+    async collect() {
+      await pending.read();
+    },
   });
   const pending = cachePendingDecisions(list, { ttlMs, onError: (err) => {
       failures.inc();
