@@ -84,6 +84,8 @@ interface StartedWorker {
 }
 
 async function inProcessWorker(env: OpsLoopEnv, options: StackOptions): Promise<StartedWorker> {
+  // Only with a worker here: a Runtime that no worker ever used would never shut down, and keep jest from exiting.
+  quietRuntime();
   const wiredWorker = await wireWorker(loadWorkerConfig(env), { workflowBundle: workflowBundle(), shutdownGraceTime: '1s', httpTimeoutMs: HTTP_TIMEOUT_MS, warn: options.workerWarn });
   const running = wiredWorker.worker.run();
   return {
@@ -113,7 +115,6 @@ async function workerProcess(env: OpsLoopEnv, extra: OpsLoopEnv): Promise<Starte
  * in its fake ServiceNow are its own.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  quietRuntime();
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const { world, taskQueue, env: worldEnv } = await startTestWorld({
