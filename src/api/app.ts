@@ -15,7 +15,6 @@ import { slackInteractionsRoute } from './routes/slack-interactions';
 import type { Responder } from './respond';
 import type { CommandDeps } from './commands';
 import type { WorkflowGateway } from './workflow-gateway';
-import type { ListPendingDecisions } from './decisions-pending';
 import type { Readiness } from '../temporal-setup/search-attribute-readiness';
 
 declare module 'express-serve-static-core' {
@@ -41,8 +40,6 @@ export interface AppDeps extends CommandDeps {
   namespaceReady?: () => Promise<Readiness>;
   logger: Logger;
   now?: () => number;
-  /** The decisions waiting for a person, for `/metrics` (read from Temporal visibility); absent: not exported. */
-  pendingDecisions?: ListPendingDecisions;
 }
 
 /** Slack bodies are small; anything bigger is not Slack. Incident events and findings carry long descriptions. */
@@ -87,7 +84,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.use(requestLog(deps.logger));
   const metrics = createApiMetrics({
-    pendingDecisions: deps.pendingDecisions,
+    // Read from the gateway at scrape time; a gateway that cannot say shows no series.
+    pendingDecisions: () => deps.gateway.pendingDecisions?.() ?? Promise.resolve(new Map()),
     onPendingDecisionsError: (err) => deps.logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'could not read the pending decisions for /metrics'),
   });
   app.use(metrics.observe);

@@ -1,11 +1,9 @@
-import type { Client } from '@temporalio/client';
-import { IncidentPriority, OpsRoute } from '../contracts/search-attributes';
 import { DEFAULT_ROUTE } from '../policy/route-for';
 
 /** How many decisions wait, by the incident's route and priority (`route\u0000priority` → count). */
 export type PendingDecisionCounts = Map<string, number>;
 
-/** Reads the decisions waiting now from Temporal's visibility. */
+/** Reads the decisions waiting now (the gateway's `pendingDecisions`, from Temporal's visibility). */
 export type ListPendingDecisions = () => Promise<PendingDecisionCounts>;
 
 const SEPARATOR = '\u0000';
@@ -14,31 +12,6 @@ export const labelsOfPendingKey = (key: string) => {
   const [route = DEFAULT_ROUTE, priority = 'unknown'] = key.split(SEPARATOR);
   return { route, priority };
 };
-
-/** Visibility pages of this many runs; a scrape reads at most MAX_LISTED runs, so a backlog cannot make it unbounded. */
-const PAGE_SIZE = 500;
-export const MAX_LISTED = 5000;
-
-/**
- * The investigations of this task queue that wait for a person (OpsStage `awaiting-decision`, still running), counted
- * by their OpsRoute (runs recorded before routes, or no route: "default") and IncidentPriority search attributes.
- */
-export function pendingDecisionsFromVisibility(client: Client, taskQueue: string, max = MAX_LISTED): ListPendingDecisions {
-  const queue = taskQueue.replace(/["\\]/g, '');
-  const query = `WorkflowType = "incidentInvestigation" AND ExecutionStatus = "Running" AND OpsStage = "awaiting-decision" AND TaskQueue = "${queue}"`;
-  return async () => {
-    const counts: PendingDecisionCounts = new Map();
-    let listed = 0;
-    for await (const run of client.workflow.list({ query, pageSize: PAGE_SIZE })) {
-      const route = run.typedSearchAttributes.get(OpsRoute) || DEFAULT_ROUTE;
-      const priority = run.typedSearchAttributes.get(IncidentPriority) || 'unknown';
-      const key = pendingKey(route, priority);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      if (++listed >= max) break;
-    }
-    return counts;
-  };
-}
 
 export interface CachedPendingDecisions {
   /** The counts at most `ttlMs` old; after a failed read, the last counts read (`fresh: false`). */

@@ -16,7 +16,6 @@ import { createResponder } from './respond';
 import { createApiSlack } from './slack/slack-web';
 import { searchAttributeReadiness } from '../temporal-setup/search-attribute-readiness';
 import { createWorkflowGateway, type WorkflowGateway } from './workflow-gateway';
-import { pendingDecisionsFromVisibility } from './decisions-pending';
 
 export interface ApiOverrides {
   /** Replaces the gateway (tests: one whose Temporal is unreachable). */
@@ -75,7 +74,6 @@ export async function wireApi(cfg: ApiConfig, logger: Logger, overrides: ApiOver
         return true;
       }),
     logger,
-    pendingDecisions: pendingDecisionsFromVisibility(client, cfg.TEMPORAL_TASK_QUEUE),
   });
   return {
     app,
