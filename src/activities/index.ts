@@ -6,6 +6,7 @@ import type { PolicyStore } from '../policy/policy-store';
 import { DEFAULT_AGENT_MAX_CONCURRENT } from '../contracts/agent-slots';
 import { createAgentSlotActivities } from './agent-slots';
 import { createAuditActivities } from './audit';
+import { activityMeterMetrics, type DomainMetrics } from './domain-metrics';
 import { createRunbookActivities, type Subscription } from './runbook';
 import type { Catalog } from '../runbook/catalog-schema';
 import { EMPTY_CATALOG } from '../runbook/load-catalog';
@@ -46,22 +47,25 @@ export interface ActivityDeps {
   onCall?: OnCallProvider;
   /** A route name and level to its routing key and escalation policy, read when the activity runs; absent: no routes. */
   resolveOnCall?: ResolveOnCall;
+  /** Pages sent, outcomes and time to findings, decision and resolution; default: the Temporal Runtime's meter. */
+  metrics?: DomainMetrics;
 }
 
 /** Every activity the worker registers; production, sandbox and tests differ only in the clients they pass. */
 export function createActivities(deps: ActivityDeps) {
+  const metrics = deps.metrics ?? activityMeterMetrics();
   const identity = createIdentityMap({ slack: deps.slack, servicenow: deps.servicenow });
   return classifyingErrors({
     ...heartbeating(createServiceNowActivities(deps.servicenow, identity)),
     ...heartbeating(createIdentityActivities({ slack: deps.slack, servicenow: deps.servicenow })),
     ...heartbeating(createReconcileActivities({ servicenow: deps.servicenow, workflows: deps.workflows, policy: deps.policy, incidentCondition: deps.incidentCondition })),
     ...heartbeating(createSlackActivities(deps.slack)),
-    ...heartbeating(createTimelineActivities({ audit: deps.audit, servicenow: deps.servicenow, slack: deps.slack })),
+    ...heartbeating(createTimelineActivities({ audit: deps.audit, servicenow: deps.servicenow, slack: deps.slack, metrics })),
     ...heartbeating(createInvestigationActivities({ ...deps, subscriptions: deps.subscriptions ?? (() => []) })),
     ...createTemporalActivities(deps.workflows, deps.servicenow, deps.policy),
     ...createAgentSlotActivities(deps.workflows, { maxConcurrent: deps.agentMaxConcurrent ?? DEFAULT_AGENT_MAX_CONCURRENT }),
     ...createAuditActivities(deps.audit),
-    ...heartbeating(createPagingActivities({ onCall: deps.onCall, resolveOnCall: deps.resolveOnCall, env: deps.env ?? process.env })),
+    ...heartbeating(createPagingActivities({ onCall: deps.onCall, resolveOnCall: deps.resolveOnCall, env: deps.env ?? process.env, metrics })),
     ...createRunbookActivities({ env: deps.env ?? process.env, subscriptions: deps.subscriptions ?? (() => []), catalog: deps.catalog ?? (() => EMPTY_CATALOG), workflows: deps.workflows }),
   });
 }

@@ -4,6 +4,7 @@ import type { OnCallProvider, OnCallTarget, ResolveOnCall } from '../clients/onc
 import { MissingEnvReferenceError, resolveEnvReferences } from '../config/env-reference';
 import { pageDedupKey, type PageOnCallInput, type PageOnCallResult, type WhoIsOnCallResult } from '../contracts/paging';
 import { INCIDENT_NUMBER_PATTERN } from '../contracts/workflow-ids';
+import type { DomainMetrics } from './domain-metrics';
 
 export interface PagingDeps {
   onCall?: OnCallProvider;
@@ -11,6 +12,8 @@ export interface PagingDeps {
   resolveOnCall?: ResolveOnCall;
   /** The worker's environment, for routing keys written as `${ENV_NAME}`. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Told of each event PagerDuty accepted. */
+  metrics?: Pick<DomainMetrics, 'pageSent'>;
 }
 
 /** Where PagerDuty shows the alert came from (payload.source). */
@@ -71,6 +74,7 @@ export function createPagingActivities(deps: PagingDeps) {
           ? { payload: { summary, source: SOURCE, severity, component: route, customDetails: { incident: incidentNumber, route, level } }, links: links?.slice(0, MAX_LINKS) }
           : {}),
       });
+      deps.metrics?.pageSent({ route, level, action });
       return { paged: true, dedupKey, level, at: new Date().toISOString() };
     },
 

@@ -3,7 +3,9 @@ import type { AuditStore } from '../audit/audit-store';
 import type { ServiceNowClient } from '../clients/servicenow/client';
 import type { SlackClient } from '../clients/slack/client';
 import type { IncidentTimelineInput, IncidentTimelineResult } from '../contracts/timeline';
+import { DEFAULT_ROUTE } from '../policy/route-for';
 import { timelineOf } from '../timeline/timeline';
+import type { DomainMetrics } from './domain-metrics';
 import { timelineNote, timelineNoteMarker, timelineThreadSummary } from '../timeline/render';
 import { addWorkNoteOnce } from './servicenow';
 import { postOnce } from './slack';
@@ -12,6 +14,8 @@ export interface TimelineActivityDeps {
   audit: Pick<AuditStore, 'list'>;
   servicenow: Pick<ServiceNowClient, 'getWorkNotes' | 'updateIncident'>;
   slack: Pick<SlackClient, 'findByMetadata' | 'postMessage' | 'permalink'>;
+  /** Told how the run ended and how long it took, before the timeline is written (so a Slack outage does not hide it). */
+  metrics?: Pick<DomainMetrics, 'investigationEnded'>;
 }
 
 export function createTimelineActivities(deps: TimelineActivityDeps) {
@@ -23,6 +27,8 @@ export function createTimelineActivities(deps: TimelineActivityDeps) {
     async writeIncidentTimeline(input: IncidentTimelineInput): Promise<IncidentTimelineResult> {
       const { workflowExecution } = activityInfo();
       const timeline = timelineOf(input.incidentNumber, await deps.audit.list({ incidentNumber: input.incidentNumber }), workflowExecution?.runId);
+      const outcome = input.outcome ?? timeline?.outcome;
+      if (outcome) deps.metrics?.investigationEnded({ route: input.route || DEFAULT_ROUTE, priority: input.priority || 'unknown', outcome, durations: timeline?.durations ?? {} });
       if (!timeline) return { note: 'no-timeline', rows: 0 };
       const thread = input.threadUrl || (await deps.slack.permalink(input.thread.channel, input.thread.ts)) || `Slack channel ${input.thread.channel}, message ${input.thread.ts}`;
       const note = await addWorkNoteOnce(deps.servicenow, input.sysId, timelineNoteMarker(timeline.workflowId, timeline.runId), timelineNote(timeline, { thread, run: input.runUrl }));

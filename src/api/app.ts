@@ -83,7 +83,11 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLog(deps.logger));
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics({
+    // Read from the gateway at scrape time; a gateway that cannot say shows no series.
+    pendingDecisions: () => deps.gateway.pendingDecisions?.() ?? Promise.resolve(new Map()),
+    onPendingDecisionsError: (err) => deps.logger.warn({ reason: err instanceof Error ? err.message : String(err) }, 'could not read the pending decisions for /metrics'),
+  });
   app.use(metrics.observe);
   const raw = express.raw({ type: () => true, limit: SLACK_BODY_LIMIT });
   const rawWebhook = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });

@@ -4,7 +4,9 @@ import { closedRequestMessage, type ApprovalOutcome, type DecisionInput } from '
 import type { Findings } from '../contracts/schemas/findings';
 import type { IncidentSnapshot, IncidentStatus, OpenIncidentInput } from '../contracts/investigation';
 import type { RunbookActionInput } from '../contracts/runbook';
-import { OpsStage } from '../contracts/search-attributes';
+import { IncidentPriority, OpsRoute, OpsStage } from '../contracts/search-attributes';
+import { DEFAULT_ROUTE } from '../policy/route-for';
+import { pendingKey, type PendingDecisionCounts } from './decisions-pending';
 import type { ResolutionRequest } from '../contracts/schemas/resolution';
 import { incidentWorkflowId } from '../contracts/workflow-ids';
 import { createOpsLoopWorkflows, type DeliveryOptions, type DeliveryStatus } from '../temporal-client/opsloop-workflows';
@@ -54,6 +56,11 @@ export interface WorkflowGateway {
   approvalPreview(approvalWorkflowId: string): Promise<string | undefined>;
   /** Records who cancelled, then cancels; throws UnknownActionError when no such action is running. */
   cancelAction(idOrShortId: string, userId: string): Promise<string>;
+  /**
+   * The investigations of this task queue waiting for a person (for `/metrics`), by their OpsRoute and
+   * IncidentPriority; absent from a gateway that cannot say (the metric is then not exported).
+   */
+  pendingDecisions?(): Promise<PendingDecisionCounts>;
 }
 
 /** Thrown when `/ops cancel` names no running action. */
@@ -91,6 +98,10 @@ const withTimeout = <T>(promise: Promise<T>, ms: number): Promise<T> => {
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no answer')), ms)));
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 };
+
+/** Visibility pages of this many runs; one read takes at most MAX_PENDING_LISTED, so a backlog cannot make a scrape unbounded. */
+const PENDING_PAGE_SIZE = 500;
+export const MAX_PENDING_LISTED = 5000;
 
 /** Why a closed request refuses a click: a superseded one points to its replacement. */
 async function closedMessage(handle: WorkflowHandle): Promise<string> {
@@ -167,6 +178,21 @@ export function createWorkflowGateway(client: Client, taskQueue: string, budgetM
       const status = await this.incidentStatus(incidentNumber, patienceMs);
       if (!status.pendingApproval) throw new DecisionRefusedError(`${incidentNumber} has no decision waiting (stage: ${status.stage}).`);
       return this.decide(status.pendingApproval.workflowId, decision, `${status.pendingApproval.workflowId}:${decision.userId}:`);
+    },
+
+    async pendingDecisions() {
+      const query = `WorkflowType = "incidentInvestigation" AND ExecutionStatus = "Running" AND OpsStage = "awaiting-decision" AND TaskQueue = "${taskQueue.replace(/["\\]/g, '')}"`;
+      const counts: PendingDecisionCounts = new Map();
+      await within(WEBHOOK_CALL_BUDGET_MS, async () => {
+        let listed = 0;
+        for await (const run of client.workflow.list({ query, pageSize: PENDING_PAGE_SIZE })) {
+          // Runs recorded before routes carry no OpsRoute: they went to the default settings.
+          const key = pendingKey(run.typedSearchAttributes.get(OpsRoute) || DEFAULT_ROUTE, run.typedSearchAttributes.get(IncidentPriority) || 'unknown');
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+          if (++listed >= MAX_PENDING_LISTED) break;
+        }
+      });
+      return counts;
     },
 
     async jobs(channelId, userId, limit = 10) {

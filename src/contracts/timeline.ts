@@ -10,6 +10,11 @@ export interface IncidentTimelineInput {
   threadUrl?: string;
   /** The run in the Temporal Web UI. */
   runUrl: string;
+  /** For the worker's metrics (absent from runs scheduled before they were: route "default", priority "unknown"). */
+  route?: string;
+  priority?: string;
+  /** How the run ended; absent: the outcome the audit trail recorded. */
+  outcome?: string;
 }
 
 export interface IncidentTimelineResult {

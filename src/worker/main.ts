@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DOMAIN_HISTOGRAM_BUCKETS } from '../activities/domain-metrics';
 import { loadOrExit, loadWorkerConfig } from '../config/env';
 import { createLogger } from '../log';
 import { reloadPolicyOnSighup } from '../policy/reload-on-sighup';
@@ -19,7 +20,13 @@ async function main(): Promise<void> {
   Runtime.install({
     logger: new DefaultLogger(sdkLogLevel(cfg.LOG_LEVEL)),
     telemetryOptions: cfg.OPSLOOP_WORKER_METRICS_ADDRESS
-      ? { metrics: { prometheus: { bindAddress: cfg.OPSLOOP_WORKER_METRICS_ADDRESS }, globalTags: { service: 'opsloop-worker' } } }
+      ? {
+          metrics: {
+            // OpsLoop's own histograms count seconds to hours; the exporter's default buckets are for milliseconds.
+            prometheus: { bindAddress: cfg.OPSLOOP_WORKER_METRICS_ADDRESS, histogramBucketOverrides: DOMAIN_HISTOGRAM_BUCKETS },
+            globalTags: { service: 'opsloop-worker' },
+          },
+        }
       : undefined,
   });
   const { worker, client, policy, close } = await wireWorker(cfg, { log: (fields, msg) => log.info(fields, msg), warn: (fields, msg) => log.warn(fields, msg) });

@@ -13,6 +13,7 @@ import type { FakeServiceNow } from '../../src/sandbox/fake-servicenow';
 import type { FakeChannelSpec, FakeSlack } from '../../src/sandbox/fake-slack';
 import { serve } from '../../src/sandbox/serve';
 import type { OpsLoopEnv } from '../../src/sandbox/sandbox-files';
+import { hermeticEnv, startEntryPoint } from '../../src/local/child-process';
 import { wireWorker } from '../../src/worker/wire-worker';
 import { freePort } from './free-port';
 import { endRunsOn, quietRuntime, temporalAddress, workflowBundle } from './temporal';
@@ -59,6 +60,11 @@ export interface StackOptions {
   channels?: FakeChannelSpec[];
   /** Told what the worker warns about (a Slack channel that refuses the bot); by default dropped. */
   workerWarn?: (fields: Record<string, unknown>, message: string) => void;
+  /**
+   * Runs the worker as a child process (`src/worker/main.ts`, with its own Temporal Runtime, e.g. one exporting
+   * Prometheus metrics) with these variables on top of the stack's configuration, instead of in this process.
+   */
+  workerProcess?: { env: OpsLoopEnv };
 }
 
 /** What the in-process stack changes from the defaults, so that tests of reminders and timeouts run in seconds. */
@@ -69,6 +75,39 @@ const IN_PROCESS_ENV: OpsLoopEnv = {
 };
 /** The stack's Slack and agent clients give up after 3 s, so a hang is cut well inside the activity timeout. */
 const HTTP_TIMEOUT_MS = 3000;
+/** A worker process loads the bundle the jest setup built, and still needs seconds to start on a loaded machine. */
+const WORKER_PROCESS_START_MS = 60_000;
+
+interface StartedWorker {
+  /** Stops it, once the stack's runs have ended. */
+  stop(): Promise<void>;
+}
+
+async function inProcessWorker(env: OpsLoopEnv, options: StackOptions): Promise<StartedWorker> {
+  // Only with a worker here: a Runtime that no worker ever used would never shut down, and keep jest from exiting.
+  quietRuntime();
+  const wiredWorker = await wireWorker(loadWorkerConfig(env), { workflowBundle: workflowBundle(), shutdownGraceTime: '1s', httpTimeoutMs: HTTP_TIMEOUT_MS, warn: options.workerWarn });
+  const running = wiredWorker.worker.run();
+  return {
+    async stop() {
+      wiredWorker.worker.shutdown();
+      await running;
+      await wiredWorker.close();
+    },
+  };
+}
+
+async function workerProcess(env: OpsLoopEnv, extra: OpsLoopEnv): Promise<StartedWorker> {
+  const bundle = process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE;
+  const child = startEntryPoint('worker', 'src/worker/main.ts', { env: { ...hermeticEnv(), ...env, ...(bundle ? { OPSLOOP_WORKFLOW_BUNDLE: bundle } : {}), ...extra }, stopGraceMs: 5000 });
+  try {
+    await child.waitForLine(/"msg":"worker running"/, WORKER_PROCESS_START_MS);
+  } catch (err) {
+    await child.kill9();
+    throw err;
+  }
+  return { stop: () => child.stop() };
+}
 
 /**
  * The real API and a real worker on the shared dev server, wired from configuration exactly as their entry points
@@ -76,7 +115,6 @@ const HTTP_TIMEOUT_MS = 3000;
  * in its fake ServiceNow are its own.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  quietRuntime();
   const apiPort = await freePort();
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const { world, taskQueue, env: worldEnv } = await startTestWorld({
@@ -100,12 +138,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     opened.push(wiredApi.close);
     const api = await serve(wiredApi.app, apiPort);
     opened.push(api.close);
-    const wiredWorker = await wireWorker(loadWorkerConfig(env), { workflowBundle: workflowBundle(), shutdownGraceTime: '1s', httpTimeoutMs: HTTP_TIMEOUT_MS, warn: options.workerWarn });
-    opened.push(wiredWorker.close);
+    const worker = options.workerProcess ? await workerProcess(env, options.workerProcess.env) : await inProcessWorker(env, options);
+    // After the stack's runs have ended (close()), before the connections and the fakes go.
+    opened.push(worker.stop);
     const connection = await Connection.connect({ address: temporalAddress() });
     opened.push(() => connection.close());
     const client = new Client({ connection });
-    const running = wiredWorker.worker.run();
     return {
       apiUrl,
       signingSecret: world.secrets.SLACK_SIGNING_SECRET,
@@ -123,8 +161,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       async close() {
         await api.close();
         await endRunsOn(client, taskQueue, 1500);
-        wiredWorker.worker.shutdown();
-        await running;
         await closeOpened();
       },
     };

@@ -30,6 +30,6 @@ export async function finish(state: InvestigationState, outcome: InvestigationOu
     recordAudit('outcome', { source: 'workflow', action: 'investigation-outcome', incidentNumber: number, actorId: decidedBy, result: outcome, reason: detail }),
     notify,
   ]);
-  if (patched(PATCH.timelineOnFinish)) await writeTimeline(state);
+  if (patched(PATCH.timelineOnFinish)) await writeTimeline(state, outcome);
   return { incidentNumber: number, outcome, decidedBy, sysModCount: incident.sysModCount };
 }

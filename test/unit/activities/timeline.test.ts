@@ -64,6 +64,19 @@ describe('writeIncidentTimeline', () => {
     expect(w.notes[0]).toContain('Slack thread: https://slack.example/archives/C0INCIDENTS/p1700000000000100');
   });
 
+  it('tells the metrics how the run ended and how long it took, with the route and priority the run passed', async () => {
+    const w = world([...TRAIL.slice(0, 1), { ...TRAIL[0]!, eventId: 'findings', action: 'findings', at: '2026-12-06T10:01:30.000Z', result: 'completed' }, TRAIL[1]!]);
+    const ended: unknown[] = [];
+    const write = createTimelineActivities({ ...w.deps, metrics: { investigationEnded: (end) => void ended.push(end) } }).writeIncidentTimeline;
+    await attempt(1).run(write, { ...input, route: 'payments', priority: '2', outcome: 'expired' });
+    await attempt(1).run(write, input);
+    expect(ended).toEqual([
+      { route: 'payments', priority: '2', outcome: 'expired', durations: { toFindings: 90_000, toDecision: undefined, toResolve: undefined } },
+      // A run scheduled before the metrics: the default route, an unknown priority, the outcome from the audit trail.
+      { route: 'default', priority: 'unknown', outcome: 'expired', durations: { toFindings: 90_000, toDecision: undefined, toResolve: undefined } },
+    ]);
+  });
+
   it('writes nothing when the audit trail holds no start of this run', async () => {
     const w = world(TRAIL.map((e) => ({ ...e, runId: 'another-run', eventId: e.eventId.replace(RUN, 'another-run') })));
     await expect(attempt(1).run(createTimelineActivities(w.deps).writeIncidentTimeline, input)).resolves.toEqual({ note: 'no-timeline', rows: 0 });
