@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionStatusName } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -51,8 +51,14 @@ export function activityAttempts(run: Run, activityType: string): number[] {
     .map((a) => a?.attempt ?? 0);
 }
 
-/** Workflow tasks that failed: a non-determinism error or an exception in workflow code, never a fault we inject. */
-export const workflowTaskFailures = (run: Run): number => run.events.filter((e) => e.workflowTaskFailedEventAttributes).length;
+/**
+ * Workflow tasks that failed: a non-determinism error or an exception in workflow code, never a fault we inject. Not
+ * counted: UnhandledCommand, the server refusing a completion (or continue-as-new) because signals arrived while the
+ * task ran, so the workflow sees them first. That is Temporal's guard against losing signals, and a busy receiver (the
+ * agentSlots semaphore under the soak's load) meets it by design; the SDK runs the task again at once.
+ */
+export const workflowTaskFailures = (run: Run): number =>
+  run.events.filter((e) => e.workflowTaskFailedEventAttributes && e.workflowTaskFailedEventAttributes.cause !== temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND).length;
 
 /** When each activity of this type was first scheduled (ms since the epoch); retries keep the scheduled event. */
 export function activityScheduledAt(run: Run, activityType: string): number[] {
