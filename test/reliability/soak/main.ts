@@ -1,22 +1,24 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureTemporalCli } from '../../../src/local/temporal-cli';
 import { incidentWorkflowId } from '../../../src/contracts/workflow-ids';
+import type { FakeServiceNow } from '../../../src/sandbox/fake-servicenow';
+import type { FakeSlack } from '../../../src/sandbox/fake-slack';
 import { check, type Verdict } from '../checker';
-import { startOwnDevServer, type OwnDevServer } from '../harness/own-dev-server';
-import { startProcessStack, type ProcessStack } from '../harness/process-stack';
-import { worldOf } from '../harness/world';
 import { Ledger } from '../ledger';
 import { runChaos, settleProgress, type Disruption } from './chaos';
 import { driveIncident, planFor, type Driver } from './incident';
 import { incidentTimeline } from './evidence';
 import { buildReport, reportMarkdown } from './report';
+import { clusterTarget, devServerTarget, type SoakTarget } from './targets';
 import { FakesWatch } from './watch';
 
 /**
- * `npm run soak [-- --incidents N --concurrency C]` (also SOAK_INCIDENTS, SOAK_CONCURRENCY): thousands of incidents
- * through the real API and worker with faults at the fakes, three worker SIGKILLs and one dev-server kill -9; the
- * checker's report is the verdict (exit 0 only with no violation). Writes test/reliability/soak/LAST_RUN.md.
+ * `npm run soak [-- --incidents N --concurrency C] [-- --cluster]` (also SOAK_INCIDENTS, SOAK_CONCURRENCY): thousands
+ * of incidents through the real API and worker with faults at the fakes and SIGKILLs on a schedule; the checker's
+ * report is the verdict (exit 0 only with no violation). On its own dev server (three worker SIGKILLs, one dev-server
+ * kill -9; writes test/reliability/soak/LAST_RUN.md) or, with `--cluster`, on a multi-process Temporal cluster on
+ * PostgreSQL with two API replicas and two workers (SIGKILLs of both workers, an API replica, matching and history;
+ * writes LAST_RUN_CLUSTER.md).
  */
 const args = process.argv.slice(2);
 const option = (name: string, env: string, fallback: number): number => {
@@ -28,16 +30,17 @@ const option = (name: string, env: string, fallback: number): number => {
 };
 const INCIDENTS = option('incidents', 'SOAK_INCIDENTS', 2000);
 const CONCURRENCY = option('concurrency', 'SOAK_CONCURRENCY', 24);
-/** Incidents ServiceNow raises while the dev server is down (their webhooks must get 503 until it is back). */
+/** Incidents ServiceNow raises while Temporal is down (their webhooks must get 503 until it is back). */
 const OUTAGE_ARRIVALS = 5;
-const REPORT_FILE = join(__dirname, 'LAST_RUN.md');
+const ON_CLUSTER = args.includes('--cluster');
+const REPORT_FILE = join(__dirname, ON_CLUSTER ? 'LAST_RUN_CLUSTER.md' : 'LAST_RUN.md');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
  * Faults at the fakes, per request: with some six Slack and four ServiceNow calls per incident, about one incident
  * in four meets at least one (the report counts the share actually hit).
  */
-function armFaults(stack: ProcessStack): void {
+function armFaults(stack: { slack: FakeSlack; servicenow: FakeServiceNow }): void {
   for (const method of ['chat.postMessage', 'chat.update']) {
     stack.slack.faults.add(method, { status: 429, retryAfterSeconds: 1, probability: 0.01 });
     stack.slack.faults.add(method, { status: 503, probability: 0.005 });
@@ -51,11 +54,10 @@ function armFaults(stack: ProcessStack): void {
   }
 }
 
+let target: SoakTarget | undefined;
 /** Child processes we started, killed with SIGKILL if the driver exits without closing them (a crash, a signal). */
-const lastResort: (() => number | undefined)[] = [];
 process.on('exit', () => {
-  for (const pid of lastResort.map((p) => p())) {
-    if (pid === undefined) continue;
+  for (const pid of target?.pids() ?? []) {
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
@@ -65,19 +67,16 @@ process.on('exit', () => {
 });
 
 let closing: Promise<void> | undefined;
-let server: OwnDevServer | undefined;
-let stack: ProcessStack | undefined;
 let stopping = false;
 const close = (): Promise<void> =>
   (closing ??= (async () => {
     stopping = true;
-    await stack?.close().catch((err: unknown) => log(`soak: closing the stack failed: ${String(err)}`));
-    await server?.stop().catch(() => undefined);
+    await target?.close();
   })());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    log(`soak: ${signal}, stopping the API, worker and dev server`);
-    const timer = setTimeout(() => process.exit(130), 30_000);
+    log(`soak: ${signal}, stopping the APIs, workers and Temporal`);
+    const timer = setTimeout(() => process.exit(130), 60_000);
     void close().finally(() => {
       clearTimeout(timer);
       process.exit(130);
@@ -86,14 +85,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 async function main(): Promise<number> {
-  const cliPath = await ensureTemporalCli({ log });
-  server = await startOwnDevServer({ cliPath });
-  lastResort.push(() => server?.pid());
-  log(`soak: ${INCIDENTS} incidents, ${CONCURRENCY} in flight; dev server ${server.address} on ${server.dbFile}`);
-  // Findings lost while the dev server is down (the fake agent retries for 2.5 s) must not hold an incident 15 min.
-  stack = await startProcessStack({ temporalAddress: server.address, workerEnv: { OPSLOOP_FINDINGS_TIMEOUT_MS: '20000' } });
-  const s = stack;
-  lastResort.push(() => (s.api().running() ? s.api().pid : undefined), () => (s.worker().running() ? s.worker().pid : undefined));
+  target = await (ON_CLUSTER ? clusterTarget(log) : devServerTarget(log));
+  const t = target;
+  const s = t.stack;
+  log(`soak: ${INCIDENTS} incidents, ${CONCURRENCY} in flight; ${t.description}`);
   armFaults(s);
 
   const ledger = new Ledger(s.apiUrl);
@@ -125,7 +120,7 @@ async function main(): Promise<number> {
       if (i !== undefined) extra.push(runOne(i));
     }
   };
-  const chaos = runChaos({ stack: s, server, watch, total: INCIDENTS, resolved: () => watch.resolvedAt.size, done: () => finished || stopping, duringOutage, log }, disruptions);
+  const chaos = runChaos({ schedule: t.schedule, total: INCIDENTS, resolved: () => watch.resolvedAt.size, done: () => finished || stopping, duringOutage, log }, disruptions);
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, INCIDENTS) }, async () => {
       for (let i = claim(); i !== undefined; i = claim()) await runOne(i);
@@ -138,22 +133,23 @@ async function main(): Promise<number> {
   const endedAt = Date.now();
   log(`soak: driving done in ${Math.round((endedAt - startedAt) / 1000)} s; ${disruptions.length} disruption(s); ${s.output.length} log lines; checking…`);
 
-  const workerKills = disruptions.filter((d) => d.kind === 'worker SIGKILL').length;
-  const restarts = disruptions.length - workerKills;
-  if (workerKills < 3 || restarts < 1) problems.push(`driver: only ${workerKills} worker kill(s) and ${restarts} dev-server restart(s) happened (the run was too short or stalled)`);
+  if (disruptions.length < t.schedule.length) {
+    problems.push(`driver: only ${disruptions.length} of ${t.schedule.length} disruptions happened (${disruptions.map((d) => d.kind).join(', ') || 'none'}): the run was too short or stalled`);
+  }
   // While Temporal was down nothing may be acknowledged: every request sent and answered in the outage was refused.
-  const outage = disruptions.find((d) => d.kind === 'dev server kill -9');
-  const outageWindow = outage && { from: outage.downAt ?? outage.at, to: outage.restartAt ?? outage.at };
-  if (outageWindow) {
+  const outage = disruptions.find((d) => d.outage);
+  const outageWindow = outage && { from: outage.downAt, to: outage.restartAt };
+  if (outage && outageWindow) {
+    const down = `while ${outage.kind.replace(/ (SIGKILL|kill -9)$/, '')} was down`;
     for (const e of ledger.entries.filter((e) => e.sentAt >= outageWindow.from && e.sentAt + e.ms <= outageWindow.to)) {
-      if (e.route.startsWith('/webhooks/') && e.status >= 200 && e.status < 300) problems.push(`#${e.seq} ${e.route}: answered ${e.status} while the dev server was down`);
-      if (e.route === '/slack/commands' && /Resolving/.test(e.answer)) problems.push(`#${e.seq} ${e.route}: acknowledged while the dev server was down`);
+      if (e.route.startsWith('/webhooks/') && e.status >= 200 && e.status < 300) problems.push(`#${e.seq} ${e.route}: answered ${e.status} ${down}`);
+      if (e.route === '/slack/commands' && /Resolving/.test(e.answer)) problems.push(`#${e.seq} ${e.route}: acknowledged ${down}`);
     }
   }
 
   const checkStarted = Date.now();
   const incidents = Object.fromEntries(numbers.map((n) => [n, { threads: 1, resolved: 1 }]));
-  const verdict: Verdict = await check(ledger, worldOf(s), { incidents, workflows: Object.fromEntries(numbers.map((n) => [incidentWorkflowId(n), 'COMPLETED'])), settleMs: 120_000 });
+  const verdict: Verdict = await check(ledger, t.world(), { incidents, workflows: Object.fromEntries(numbers.map((n) => [incidentWorkflowId(n), 'COMPLETED'])), settleMs: 120_000 });
   settleProgress(disruptions, watch);
   const report = buildReport({
     startedAt,
@@ -167,6 +163,7 @@ async function main(): Promise<number> {
     checkerMs: Date.now() - checkStarted,
     extraViolations: problems,
     outage: outageWindow,
+    outageKind: outage?.kind,
     slackFaults: s.slack.faults.applied,
     serviceNowFaults: s.servicenow.faults.applied,
     servicenow: s.servicenow,
@@ -178,7 +175,7 @@ async function main(): Promise<number> {
   for (const number of named) {
     report.evidence[number] = await incidentTimeline(number, { client: s.client, servicenow: s.servicenow, serviceNowFaults: s.servicenow.faults, disruptions, startedAt });
   }
-  const markdown = reportMarkdown(report, `npm run soak -- --incidents ${INCIDENTS} --concurrency ${CONCURRENCY}`);
+  const markdown = reportMarkdown(report, `npm run soak -- --incidents ${INCIDENTS} --concurrency ${CONCURRENCY}${ON_CLUSTER ? ' --cluster' : ''}`, t.description);
   writeFileSync(REPORT_FILE, markdown);
   log(markdown.slice(0, markdown.indexOf('## Report (JSON)')));
   log(`soak: report written to ${REPORT_FILE}`);

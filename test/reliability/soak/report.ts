@@ -15,7 +15,7 @@ export type ViolationClass = 'lost' | 'duplicated' | 'unexpected failure' | 'oth
 export function classify(violation: string): ViolationClass {
   if (/not in any history|expected accepted, found 0|never started|resolved 0 time|: 0 Slack thread root|driver:/.test(violation)) return 'lost';
   if (/kept \d+ times|ran \d+ times|accepted \d+ times|resolved [2-9]\d* time|: [2-9]\d* Slack thread root|written \d+ times|competing decisions/.test(violation)) return 'duplicated';
-  if (/FAILED|TERMINATED|TIMED_OUT|CANCELED|RUNNING|failed workflow task|answered [45]\d\d|refused .* but found|while the dev server was down/.test(violation)) return 'unexpected failure';
+  if (/FAILED|TERMINATED|TIMED_OUT|CANCELED|RUNNING|failed workflow task|answered [45]\d\d|refused .* but found|while .* was down/.test(violation)) return 'unexpected failure';
   return 'other';
 }
 
@@ -39,13 +39,13 @@ export interface SoakReport {
   incidents: { planned: number; created: number; resolved: number; duplicateWebhooks: number; doubleClicks: number; slashResolves: number };
   concurrency: number;
   throughputPerMin: number;
-  requests: { sent: number; acknowledged: number; byStatus: Record<string, number>; duringOutage: Record<string, number>; outageLog: string[] };
+  requests: { sent: number; acknowledged: number; byStatus: Record<string, number>; outage: string | null; duringOutage: Record<string, number>; outageLog: string[] };
   /** Calls the worker made to the fakes (by Slack method and ServiceNow verb), faulted ones included. */
   fakeCalls: Record<string, number>;
   runsChecked: number;
   checkerS: number;
   faults: { injected: number; byKind: Record<string, number>; incidentsHit: number; incidentsHitShare: number };
-  disruptions: { kind: string; afterResolved: number; backAfterMs: number; recoveryMs: number | null }[];
+  disruptions: { kind: string; afterResolved: number; downMs: number; backAfterMs: number; recoveryMs: number | null }[];
   violations: Record<ViolationClass, number> & { total: number; list: string[] };
   /** Timelines of (up to ten) incidents the violations name. */
   evidence: Record<string, string[]>;
@@ -63,6 +63,8 @@ export function buildReport(input: {
   checkerMs: number;
   extraViolations: string[];
   outage: { from: number; to: number } | undefined;
+  /** What was down in the outage (the dev server, history). */
+  outageKind: string | undefined;
   slackFaults: readonly AppliedFault[];
   serviceNowFaults: readonly AppliedFault[];
   servicenow: FakeServiceNow;
@@ -77,11 +79,6 @@ export function buildReport(input: {
   const ours = new Set(input.numbers);
   const hit = new Set(faults.map(({ f }) => incidentOf(f, input.watch, bySysId)).filter((n): n is string => n !== undefined && ours.has(n)));
 
-  const count = (values: string[]) => {
-    const counts: Record<string, number> = {};
-    for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-    return counts;
-  };
   const duringOutage = input.outage ? input.entries.filter((e) => e.sentAt >= input.outage!.from && e.sentAt <= input.outage!.to) : [];
   const outageLabel = (e: Entry) => `${e.route} ${e.status}${e.sentAt + e.ms > input.outage!.to ? ' (answered after the restart began)' : ''}`;
   const list = [...input.verdict.violations, ...input.extraViolations];
@@ -107,6 +104,7 @@ export function buildReport(input: {
       sent: input.verdict.requests,
       acknowledged: input.verdict.acknowledged,
       byStatus: count(input.entries.map((e) => String(e.status))),
+      outage: input.outageKind ?? null,
       duringOutage: count(duringOutage.map(outageLabel)),
       outageLog: duringOutage.slice(0, 40).map((e) => `#${e.seq} sent +${e.sentAt - input.outage!.from} ms, answered after ${e.ms} ms: ${e.route} ${e.status}`),
     },
@@ -120,7 +118,8 @@ export function buildReport(input: {
     disruptions: input.disruptions.map((d) => ({
       kind: d.kind,
       afterResolved: d.afterResolved,
-      backAfterMs: d.backAt - d.at,
+      downMs: d.restartAt - d.at,
+      backAfterMs: d.backAt - d.restartAt,
       recoveryMs: d.progressAt === undefined ? null : d.progressAt - d.at,
     })),
     violations: { lost: classes.lost ?? 0, duplicated: classes.duplicated ?? 0, 'unexpected failure': classes['unexpected failure'] ?? 0, other: classes.other ?? 0, total: list.length, list },
@@ -128,15 +127,22 @@ export function buildReport(input: {
   };
 }
 
+function count(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
+}
+
 const table = (head: string[], rows: (string | number)[][]): string =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
-export function reportMarkdown(r: SoakReport, commandLine: string): string {
+export function reportMarkdown(r: SoakReport, commandLine: string, where: string): string {
+  const kinds = count(r.disruptions.map((d) => d.kind));
   const v = r.violations;
   const lines = [
     '# Soak: last run',
     '',
-    `Generated by \`${commandLine}\` (test/reliability/soak/main.ts); do not edit by hand. Started ${r.startedAt}.`,
+    `Generated by \`${commandLine}\` (test/reliability/soak/main.ts); do not edit by hand. Started ${r.startedAt} on ${where}.`,
     '',
     `**Verdict: ${r.verdict}** — ${v.lost} lost, ${v.duplicated} duplicated, ${v['unexpected failure']} unexpected failures, ${v.other} other violations.`,
     '',
@@ -147,8 +153,7 @@ export function reportMarkdown(r: SoakReport, commandLine: string): string {
         ['duplicate webhooks · double clicks · `/ops resolve`', `${r.incidents.duplicateWebhooks} · ${r.incidents.doubleClicks} · ${r.incidents.slashResolves}`],
         ['requests sent / acknowledged', `${r.requests.sent} / ${r.requests.acknowledged}`],
         ['faults injected (incidents hit)', `${r.faults.injected} (${r.faults.incidentsHit}, ${r.faults.incidentsHitShare} %)`],
-        ['worker SIGKILLs', r.disruptions.filter((d) => d.kind === 'worker SIGKILL').length],
-        ['dev server kill -9 + restart', r.disruptions.filter((d) => d.kind === 'dev server kill -9').length],
+        ['disruptions', Object.entries(kinds).map(([kind, n]) => `${kind} × ${n}`).join(' · ') || 'none'],
         ['duration', `${r.durationS} s (checker ${r.checkerS} s over ${r.runsChecked} runs)`],
         ['throughput', `${r.throughputPerMin} incidents/min at ${r.concurrency} in flight`],
       ],
@@ -160,11 +165,11 @@ export function reportMarkdown(r: SoakReport, commandLine: string): string {
     '',
     '## Disruptions and recoveries',
     '',
-    'Back = until the process served again; recovery = from the kill to the first ticket resolved after it was back.',
+    'Down = from the kill to the restart; back = from the restart until the process served again; recovery = from the kill to the first ticket resolved after it was back.',
     '',
     table(
-      ['disruption', 'after resolved', 'back (ms)', 'recovery (ms)'],
-      r.disruptions.map((d) => [d.kind, d.afterResolved, d.backAfterMs, d.recoveryMs ?? 'none']),
+      ['disruption', 'after resolved', 'down (ms)', 'back (ms)', 'recovery (ms)'],
+      r.disruptions.map((d) => [d.kind, d.afterResolved, d.downMs, d.backAfterMs, d.recoveryMs ?? 'none']),
     ),
     '',
     '## Requests',
@@ -172,7 +177,7 @@ export function reportMarkdown(r: SoakReport, commandLine: string): string {
     `Calls at the fakes: ${Object.entries(r.fakeCalls).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}: ${n}`).join(', ')}.`,
     '',
     `By status: ${Object.entries(r.requests.byStatus).map(([s, n]) => `${s}: ${n}`).join(', ')}.`,
-    `Sent while the dev server was down: ${Object.entries(r.requests.duringOutage).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none'}.`,
+    `Sent while ${r.requests.outage?.replace(/ (SIGKILL|kill -9)$/, '') ?? 'Temporal'} was down: ${Object.entries(r.requests.duringOutage).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none'}.`,
     ...(r.requests.outageLog.length > 0 ? ['', '```', ...r.requests.outageLog, '```'] : []),
     '',
     '## Violations',
