@@ -1,4 +1,4 @@
-import { createCommands, inspectSearchAttributes, type NamespaceServices } from './search-attributes';
+import { createCommands, inspectSearchAttributes, isTransient, type NamespaceServices } from './search-attributes';
 
 export interface Readiness {
   ready: boolean;
@@ -19,7 +19,7 @@ const NOT_READY_FOR_MS = 2_000;
 export function searchAttributeReadiness(connection: NamespaceServices, namespace: string, now: () => number = Date.now): () => Promise<Readiness> {
   let cached: { at: number; value: Readiness } | undefined;
   let inFlight: Promise<Readiness> | undefined;
-  const look = async (): Promise<Readiness> => {
+  const look = async (): Promise<Readiness & { recheckSoon?: boolean }> => {
     try {
       const status = await inspectSearchAttributes(connection, namespace);
       if (status.conflicts.length > 0) return { ready: false, reason: `search attributes with another type: ${status.conflicts.map((c) => c.name).join(', ')}` };
@@ -29,13 +29,16 @@ export function searchAttributeReadiness(connection: NamespaceServices, namespac
       if (!status.usable) return { ready: false, reason: 'search attributes created but not yet usable' };
       return { ready: true };
     } catch (err) {
+      // Once ready, a busy or briefly unreachable frontend says nothing about the attributes: a probe failing then would
+      // take every replica out of the load balancer at once, just when the cluster is under load.
+      if (cached?.value.ready && isTransient(err)) return { ...cached.value, recheckSoon: true };
       return { ready: false, reason: `could not read the namespace's search attributes: ${err instanceof Error ? err.message : String(err)}` };
     }
   };
   return async () => {
     if (cached && now() - cached.at < (cached.value.ready ? READY_FOR_MS : NOT_READY_FOR_MS)) return cached.value;
-    inFlight ??= look().then((value) => {
-      cached = { at: now(), value };
+    inFlight ??= look().then(({ recheckSoon, ...value }: Readiness & { recheckSoon?: boolean }) => {
+      cached = { at: recheckSoon ? now() - READY_FOR_MS + NOT_READY_FOR_MS : now(), value };
       inFlight = undefined;
       return value;
     });

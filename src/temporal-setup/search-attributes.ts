@@ -30,6 +30,11 @@ const CLI_TYPE: Record<SearchAttributeType, string> = {
 const PERMISSION_DENIED = 7;
 const UNIMPLEMENTED = 12;
 const INVALID_ARGUMENT = 3;
+/** The frontend is busy (its namespace rate, e.g. 10 visibility calls a second by default, is spent) or unreachable. */
+const TRANSIENT = new Set([4, 8, 14]);
+
+/** Whether an error only says "not now": DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED or UNAVAILABLE. */
+export const isTransient = (err: unknown): boolean => TRANSIENT.has(codeOf(err) ?? -1);
 
 const codeOf = (err: unknown): number | undefined => (err as { code?: number }).code;
 const typeOf = (name: string) => OPSLOOP_SEARCH_ATTRIBUTES.find((k) => k.name === name)?.type ?? SearchAttributeType.KEYWORD;
@@ -143,8 +148,17 @@ export interface EnsureOptions {
 export async function ensureSearchAttributes(connection: NamespaceServices, namespace: string, options: EnsureOptions = {}): Promise<string[]> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   const added = new Set<string>();
-  for (;;) {
-    const status = await inspectSearchAttributes(connection, namespace);
+  for (let pause = 500; ; pause = Math.min(pause * 2, 5_000)) {
+    let status: SearchAttributeStatus;
+    try {
+      status = await inspectSearchAttributes(connection, namespace);
+    } catch (err) {
+      // A worker restarted on a busy cluster meets the namespace's rate limit: the SDK's own few retries are not enough.
+      if (!isTransient(err) || Date.now() > deadline) throw err;
+      options.log?.({ namespace, err: err instanceof Error ? err.message : String(err), retryInMs: pause }, 'reading search attributes failed; retrying');
+      await new Promise((r) => setTimeout(r, pause));
+      continue;
+    }
     if (status.conflicts.length > 0) throw new SearchAttributeTypeError(namespace, status.conflicts);
     if (status.missing.length === 0 && status.usable) {
       if (added.size > 0) options.log?.({ namespace, added: [...added] }, 'search attributes created');

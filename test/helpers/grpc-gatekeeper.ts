@@ -24,14 +24,21 @@ export interface GatekeeperOptions {
    * the server or the network fails just after the commit): the caller gets UNAVAILABLE. Asked per call.
    */
   loseAnswer?: (path: string) => boolean;
+  /**
+   * Calls answered RESOURCE_EXHAUSTED "namespace rate limit exceeded" without reaching the server, as a frontend
+   * answers once the namespace's rate (`frontend.namespaceRPS.visibility`: 10 per second by default) is spent. Asked per call.
+   */
+  throttle?: (path: string) => boolean;
 }
 
 const UNAVAILABLE = '14';
+const RESOURCE_EXHAUSTED = '8';
 
 /**
  * A real Temporal server seen through a stricter door, as a Temporal Cloud API key or a failing network sees it: every gRPC call is relayed
  * to `upstream` byte for byte (HTTP/2 frames, trailers and all), except the methods in `deny`, which are answered
- * PERMISSION_DENIED without reaching it, and calls whose answer `loseAnswer` drops after the server has acted.
+ * PERMISSION_DENIED without reaching it, calls `throttle` picks, answered RESOURCE_EXHAUSTED, and calls whose answer
+ * `loseAnswer` drops after the server has acted.
  */
 export async function startGrpcGatekeeper(options: GatekeeperOptions): Promise<GrpcGatekeeper> {
   const calls: string[] = [];
@@ -52,6 +59,11 @@ export async function startGrpcGatekeeper(options: GatekeeperOptions): Promise<G
     if (options.deny?.includes(path)) {
       // A "trailers-only" answer, as gRPC servers send for an error before any message.
       stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': PERMISSION_DENIED, 'grpc-message': 'Request unauthorized' }, { endStream: true });
+      stream.resume();
+      return;
+    }
+    if (options.throttle?.(path)) {
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': RESOURCE_EXHAUSTED, 'grpc-message': 'namespace rate limit exceeded' }, { endStream: true });
       stream.resume();
       return;
     }

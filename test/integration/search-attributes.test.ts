@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { msToTs } from '@temporalio/common/lib/time';
 import { OPSLOOP_SEARCH_ATTRIBUTES, IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../../src/contracts/search-attributes';
 import { searchAttributeReadiness } from '../../src/temporal-setup/search-attribute-readiness';
@@ -10,6 +11,7 @@ import { temporalAddress } from '../helpers/temporal';
 const NAMES = OPSLOOP_SEARCH_ATTRIBUTES.map((k) => k.name);
 const ADD = '/temporal.api.operatorservice.v1.OperatorService/AddSearchAttributes';
 const LIST = '/temporal.api.operatorservice.v1.OperatorService/ListSearchAttributes';
+const COUNT = '/temporal.api.workflowservice.v1.WorkflowService/CountWorkflowExecutions';
 
 describe('OpsLoop prepares its namespace: search attributes', () => {
   let connection: Connection;
@@ -68,6 +70,49 @@ describe('OpsLoop prepares its namespace: search attributes', () => {
     const attempt = ensureSearchAttributes(connection, namespace);
     await expect(attempt).rejects.toBeInstanceOf(SearchAttributeTypeError);
     await expect(attempt).rejects.toThrow(`namespace ${namespace} has OpsStage with another type than Keyword`);
+  });
+
+  describe('on a busy cluster, where the visibility rate of the namespace is spent (RESOURCE_EXHAUSTED)', () => {
+    /** Throttles the first `n` CountWorkflowExecutions: more than the SDK's own retries absorb. */
+    const throttledFirst = (n: number) => {
+      let seen = 0;
+      return (path: string) => path === COUNT && ++seen <= n;
+    };
+
+    it('a starting worker waits for the rate instead of exiting', async () => {
+      const namespace = await emptyNamespace();
+      await ensureSearchAttributes(connection, namespace);
+      const gate = await startGrpcGatekeeper({ upstream: temporalAddress(), throttle: throttledFirst(8) });
+      // The worker's own kind of connection, with the core SDK's retries (a few, within seconds).
+      const gated = await NativeConnection.connect({ address: gate.address });
+      try {
+        expect(await ensureSearchAttributes(gated, namespace, { timeoutMs: 60_000 })).toEqual([]);
+        expect(gate.calls.filter((c) => c === COUNT).length).toBeGreaterThan(8);
+      } finally {
+        await gated.close();
+        await gate.close();
+      }
+    });
+
+    it('a ready API stays ready through a throttled look (the load balancer must not drop it for the cluster being busy)', async () => {
+      const namespace = await emptyNamespace();
+      await ensureSearchAttributes(connection, namespace);
+      let throttling = false;
+      const gate = await startGrpcGatekeeper({ upstream: temporalAddress(), throttle: (path) => throttling && (path === COUNT || path === LIST) });
+      const gated = await Connection.connect({ address: gate.address });
+      let now = 0;
+      try {
+        const ready = searchAttributeReadiness(gated, namespace, () => now);
+        expect(await ready()).toEqual({ ready: true });
+        throttling = true;
+        now += 10 * 60_000;
+        expect(await ready()).toEqual({ ready: true });
+        expect(gate.calls.filter((c) => c === LIST).length).toBeGreaterThanOrEqual(2);
+      } finally {
+        await gated.close();
+        await gate.close();
+      }
+    }, 120_000);
   });
 
   describe('where OpsLoop may not change the namespace (Temporal Cloud with an API key)', () => {

@@ -30,6 +30,8 @@ export interface ReplicaStackOptions {
   /** The policy file every replica reads (default: the test policy). */
   policy?: Policy;
   catalog?: Catalog;
+  /** Investigations the sandbox Agent Space (and OpsLoop's queue for it) runs at once; default: the sandbox's. */
+  agentConcurrency?: number;
 }
 
 /**
@@ -67,11 +69,12 @@ export async function startReplicaStack(options: ReplicaStackOptions): Promise<R
   const ports = await Promise.all(Array.from({ length: options.apis }, () => freePort()));
   const apiUrls = ports.map((p) => `http://127.0.0.1:${p}`);
   const balancer = await startLoadBalancer(() => apiUrls);
-  const { world, taskQueue, env } = await startTestWorld({ apiUrl: balancer.url, temporalAddress: options.temporalAddress, name: 'replicas', policy: options.policy, catalog: options.catalog });
+  const { world, taskQueue, env } = await startTestWorld({ apiUrl: balancer.url, temporalAddress: options.temporalAddress, name: 'replicas', policy: options.policy, catalog: options.catalog, agentConcurrency: options.agentConcurrency });
   const common = {
     ...hermeticEnv(),
     ...env,
     DATABASE_URL: options.databaseUrl,
+    ...(options.agentConcurrency ? { OPSLOOP_AGENT_MAX_CONCURRENT: String(options.agentConcurrency) } : {}),
     // The most talkative level a production operator might pick: secrets must not leak even here.
     LOG_LEVEL: 'debug',
   };

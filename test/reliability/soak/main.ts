@@ -120,7 +120,10 @@ async function main(): Promise<number> {
       if (i !== undefined) extra.push(runOne(i));
     }
   };
-  const chaos = runChaos({ schedule: t.schedule, total: INCIDENTS, resolved: () => watch.resolvedAt.size, done: () => finished || stopping, duringOutage, log }, disruptions);
+  // Caught at once: a restart that fails (a process that exits on start) is a finding for the report, not a crash of the driver.
+  const chaos = runChaos({ schedule: t.schedule, total: INCIDENTS, resolved: () => watch.resolvedAt.size, done: () => finished || stopping, duringOutage, log }, disruptions).catch((err: unknown) => {
+    problems.push(`driver: the chaos schedule failed: ${err instanceof Error ? err.message : String(err)}`);
+  });
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, INCIDENTS) }, async () => {
       for (let i = claim(); i !== undefined; i = claim()) await runOne(i);
@@ -128,7 +131,7 @@ async function main(): Promise<number> {
   );
   await Promise.all(extra);
   finished = true;
-  await chaos.catch((err: unknown) => problems.push(`driver: the chaos schedule failed: ${err instanceof Error ? err.message : String(err)}`));
+  await chaos;
   clearInterval(progress);
   const endedAt = Date.now();
   log(`soak: driving done in ${Math.round((endedAt - startedAt) / 1000)} s; ${disruptions.length} disruption(s); ${s.output.length} log lines; checking…`);

@@ -44,6 +44,8 @@ export interface SoakTarget {
 
 /** Findings lost while Temporal is down (the fake agent retries for 2.5 s) must not hold an incident for 15 min. */
 const WORKER_ENV = { OPSLOOP_FINDINGS_TIMEOUT_MS: '20000' };
+/** The process stack's (test/reliability/harness/process-stack.ts): the soak's concurrency. */
+const AGENT_CONCURRENCY = 24;
 /** Temporal (the dev server, or the cluster's history service) stays down this long, so deliveries meet the outage. */
 const OUTAGE_MS = 10_000;
 /** An API replica or the matching service stays down this long before it is started again. */
@@ -125,6 +127,8 @@ export async function clusterTarget(log: (line: string) => void): Promise<SoakTa
       databaseUrl: audit.url,
       apis: 2,
       workers: 2,
+      // As on the dev server: the Agent Space takes every incident in flight at once, so no queue is measured.
+      agentConcurrency: AGENT_CONCURRENCY,
       workerEnv: { ...WORKER_ENV, OPSLOOP_WORKFLOW_BUNDLE: bundlePath },
     });
     cleanups.push(() => stack.close());
