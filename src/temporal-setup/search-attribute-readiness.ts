@@ -17,7 +17,7 @@ const NOT_READY_FOR_MS = 2_000;
  * them would fail, so the API says so instead of taking traffic. Cached, so probes do not load the frontend.
  */
 export function searchAttributeReadiness(connection: NamespaceServices, namespace: string, now: () => number = Date.now): () => Promise<Readiness> {
-  let cached: { at: number; value: Readiness } | undefined;
+  let cached: { until: number; value: Readiness } | undefined;
   let inFlight: Promise<Readiness> | undefined;
   const look = async (): Promise<Readiness & { recheckSoon?: boolean }> => {
     try {
@@ -36,9 +36,9 @@ export function searchAttributeReadiness(connection: NamespaceServices, namespac
     }
   };
   return async () => {
-    if (cached && now() - cached.at < (cached.value.ready ? READY_FOR_MS : NOT_READY_FOR_MS)) return cached.value;
+    if (cached && now() < cached.until) return cached.value;
     inFlight ??= look().then(({ recheckSoon, ...value }: Readiness & { recheckSoon?: boolean }) => {
-      cached = { at: recheckSoon ? now() - READY_FOR_MS + NOT_READY_FOR_MS : now(), value };
+      cached = { until: now() + (value.ready && !recheckSoon ? READY_FOR_MS : NOT_READY_FOR_MS), value };
       inFlight = undefined;
       return value;
     });

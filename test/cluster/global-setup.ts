@@ -1,11 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { Client as Pg } from 'pg';
 import { DEFAULT_DATABASE_URL } from '../../src/local/cluster/database';
 import { ensureServerTools, ensureUiTools } from '../../src/local/cluster/server-tools';
-import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
+import { writeWorkflowBundle } from '../helpers/workflow-bundle';
 
 declare global {
   // Shared with global-teardown, which runs in the same process.
@@ -39,10 +38,7 @@ export default async function globalSetup(): Promise<void> {
   await ensureServerTools({ log });
   await ensureUiTools({ log });
   process.stderr.write(`cluster project: Temporal server and Web UI tools ready after ${Math.round((Date.now() - started) / 1000)} s\n`);
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const dir = mkdtempSync(join(tmpdir(), 'opsloop-cluster-bundle-'));
   globalThis.__OPSLOOP_CLUSTER_BUNDLE_DIR__ = dir;
-  const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
-  process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE = bundlePath;
+  process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE = await writeWorkflowBundle(dir);
 }

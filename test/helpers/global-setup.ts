@@ -1,12 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/local/dev-server';
 import { ensureTemporalCli } from '../../src/local/temporal-cli';
-import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { ensureBrowser } from './browser';
 import { freePort } from './free-port';
+import { writeWorkflowBundle } from './workflow-bundle';
 
 declare global {
   // Shared with global-teardown, which runs in the same process.
@@ -25,10 +24,7 @@ export default async function globalSetup(): Promise<void> {
   else process.env.OPSLOOP_TEST_CHROMIUM_MISSING = browser.reason;
   const server = await startDevServer({ cliPath, port: await freePort(), fastSqlite: true });
   globalThis.__OPSLOOP_DEV_SERVER__ = server;
-  const dir = mkdtempSync(join(tmpdir(), 'opsloop-test-'));
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  const bundlePath = join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  const bundlePath = await writeWorkflowBundle(mkdtempSync(join(tmpdir(), 'opsloop-test-')));
   process.env.OPSLOOP_TEST_TEMPORAL_ADDRESS = server.address;
   process.env.OPSLOOP_TEST_TEMPORAL_CLI = cliPath;
   process.env.OPSLOOP_TEST_WORKFLOW_BUNDLE = bundlePath;

@@ -5,13 +5,32 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { OPSLOOP_SEARCH_ATTRIBUTES, IncidentNumber, IncidentPriority, OpsRequester, OpsStage, SlackChannel } from '../../src/contracts/search-attributes';
 import { searchAttributeReadiness } from '../../src/temporal-setup/search-attribute-readiness';
 import { ensureSearchAttributes, SearchAttributesMissingError, SearchAttributeTypeError } from '../../src/temporal-setup/search-attributes';
-import { startGrpcGatekeeper } from '../helpers/grpc-gatekeeper';
+import { startGrpcGatekeeper, type GatekeeperOptions, type GrpcGatekeeper } from '../helpers/grpc-gatekeeper';
 import { temporalAddress } from '../helpers/temporal';
 
 const NAMES = OPSLOOP_SEARCH_ATTRIBUTES.map((k) => k.name);
 const ADD = '/temporal.api.operatorservice.v1.OperatorService/AddSearchAttributes';
 const LIST = '/temporal.api.operatorservice.v1.OperatorService/ListSearchAttributes';
 const COUNT = '/temporal.api.workflowservice.v1.WorkflowService/CountWorkflowExecutions';
+
+/** Runs `use` with a connection through a gatekeeper in front of the dev server, and closes both afterwards. */
+async function throughGate<C extends { close(): Promise<void> }>(
+  options: Omit<GatekeeperOptions, 'upstream'>,
+  connect: (address: string) => Promise<C>,
+  use: (gated: C, gate: GrpcGatekeeper) => Promise<void>,
+): Promise<void> {
+  const gate = await startGrpcGatekeeper({ upstream: temporalAddress(), ...options });
+  try {
+    const gated = await connect(gate.address);
+    try {
+      await use(gated, gate);
+    } finally {
+      await gated.close();
+    }
+  } finally {
+    await gate.close();
+  }
+}
 
 describe('OpsLoop prepares its namespace: search attributes', () => {
   let connection: Connection;
@@ -82,45 +101,33 @@ describe('OpsLoop prepares its namespace: search attributes', () => {
     it('a starting worker waits for the rate instead of exiting', async () => {
       const namespace = await emptyNamespace();
       await ensureSearchAttributes(connection, namespace);
-      const gate = await startGrpcGatekeeper({ upstream: temporalAddress(), throttle: throttledFirst(8) });
       // The worker's own kind of connection, with the core SDK's retries (a few, within seconds).
-      const gated = await NativeConnection.connect({ address: gate.address });
-      try {
+      await throughGate({ throttle: throttledFirst(8) }, (address) => NativeConnection.connect({ address }), async (gated, gate) => {
         expect(await ensureSearchAttributes(gated, namespace, { timeoutMs: 60_000 })).toEqual([]);
         expect(gate.calls.filter((c) => c === COUNT).length).toBeGreaterThan(8);
-      } finally {
-        await gated.close();
-        await gate.close();
-      }
+      });
     });
 
     it('a ready API stays ready through a throttled look (the load balancer must not drop it for the cluster being busy)', async () => {
       const namespace = await emptyNamespace();
       await ensureSearchAttributes(connection, namespace);
       let throttling = false;
-      const gate = await startGrpcGatekeeper({ upstream: temporalAddress(), throttle: (path) => throttling && (path === COUNT || path === LIST) });
-      const gated = await Connection.connect({ address: gate.address });
       let now = 0;
-      try {
+      await throughGate({ throttle: (path) => throttling && (path === COUNT || path === LIST) }, (address) => Connection.connect({ address }), async (gated, gate) => {
         const ready = searchAttributeReadiness(gated, namespace, () => now);
         expect(await ready()).toEqual({ ready: true });
         throttling = true;
         now += 10 * 60_000;
         expect(await ready()).toEqual({ ready: true });
         expect(gate.calls.filter((c) => c === LIST).length).toBeGreaterThanOrEqual(2);
-      } finally {
-        await gated.close();
-        await gate.close();
-      }
+      });
     }, 120_000);
   });
 
   describe('where OpsLoop may not change the namespace (Temporal Cloud with an API key)', () => {
     it('stops with one line naming the missing attributes and the tcld command, and creates nothing', async () => {
       const namespace = await emptyNamespace();
-      const gate = await startGrpcGatekeeper({ upstream: temporalAddress(), deny: [ADD] });
-      const gated = await Connection.connect({ address: gate.address });
-      try {
+      await throughGate({ deny: [ADD] }, (address) => Connection.connect({ address }), async (gated, gate) => {
         const attempt = ensureSearchAttributes(gated, namespace);
         await expect(attempt).rejects.toBeInstanceOf(SearchAttributesMissingError);
         const message = await attempt.then(() => '', (err: Error) => err.message);
@@ -130,26 +137,18 @@ describe('OpsLoop prepares its namespace: search attributes', () => {
         expect(gate.calls).toContain(ADD);
         const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
         expect(Object.keys(customAttributes ?? {})).toEqual([]);
-      } finally {
-        await gated.close();
-        await gate.close();
-      }
+      });
     });
 
     it('finds the attributes through queries when it may not even list them, and is then ready', async () => {
       const namespace = await emptyNamespace();
       await ensureSearchAttributes(connection, namespace);
-      const gate = await startGrpcGatekeeper({ upstream: temporalAddress(), deny: [ADD, LIST] });
-      const gated = await Connection.connect({ address: gate.address });
-      try {
+      await throughGate({ deny: [ADD, LIST] }, (address) => Connection.connect({ address }), async (gated, gate) => {
         expect(await ensureSearchAttributes(gated, namespace)).toEqual([]);
         expect(await searchAttributeReadiness(gated, namespace)()).toEqual({ ready: true });
         expect(gate.calls).toContain(LIST);
         expect(gate.calls).not.toContain(ADD);
-      } finally {
-        await gated.close();
-        await gate.close();
-      }
+      });
     });
   });
 });

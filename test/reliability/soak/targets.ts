@@ -1,12 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { startCluster } from '../../../src/local/cluster/start-cluster';
 import { ensureTemporalCli } from '../../../src/local/temporal-cli';
-import { WORKFLOWS_PATH } from '../../../src/worker/create-worker';
 import { createScratchDatabase } from '../../helpers/scratch-database';
+import { writeWorkflowBundle } from '../../helpers/workflow-bundle';
 import { startReplicaStack } from '../../cluster/harness/replica-stack';
 import type { World } from '../checker';
 import { startOwnDevServer } from '../harness/own-dev-server';
@@ -31,8 +30,6 @@ export interface ChaosStep {
 
 /** Where the soak runs: the processes, the fakes the driver talks to, and the disruptions it may strike. */
 export interface SoakTarget {
-  /** `dev-server` or `cluster`: names the report file and the command line. */
-  name: 'dev-server' | 'cluster';
   description: string;
   stack: Driver['stack'] & { apiUrl: string; client: Client; output: string[] };
   world(): World;
@@ -51,7 +48,7 @@ const OUTAGE_MS = 10_000;
 /** An API replica or the matching service stays down this long before it is started again. */
 const PAUSE_MS = 5_000;
 
-const pidsOf = (...candidates: { running(): boolean; pid: number | undefined }[]) => candidates.filter((c) => c.running() && c.pid !== undefined).map((c) => c.pid!);
+const pidsOf = (...children: { running(): boolean; pid: number }[]) => children.filter((c) => c.running()).map((c) => c.pid);
 
 /** Its own dev server on a fresh SQLite file, one API and one worker: three worker SIGKILLs and a dev-server kill -9. */
 export async function devServerTarget(log: (line: string) => void): Promise<SoakTarget> {
@@ -70,7 +67,6 @@ export async function devServerTarget(log: (line: string) => void): Promise<Soak
     start: () => stack.startWorker(),
   });
   return {
-    name: 'dev-server',
     description: `dev server ${server.address} on ${server.dbFile}, one API, one worker`,
     stack,
     world: () => worldOf(stack),
@@ -90,7 +86,7 @@ export async function devServerTarget(log: (line: string) => void): Promise<Soak
       workerKill(0.8),
     ],
     pids: () => [
-      ...pidsOf({ running: () => stack.api().running(), pid: stack.api().pid }, { running: () => stack.worker().running(), pid: stack.worker().pid }),
+      ...pidsOf(stack.api(), stack.worker()),
       ...[server.pid()].filter((p): p is number => p !== undefined),
     ],
     close: async () => {
@@ -120,8 +116,7 @@ export async function clusterTarget(log: (line: string) => void): Promise<SoakTa
     // Bundled once here, so each worker (and each restart) starts in seconds rather than bundling on its own.
     const bundleDir = mkdtempSync(join(tmpdir(), 'opsloop-soak-bundle-'));
     cleanups.push(() => Promise.resolve(rmSync(bundleDir, { recursive: true, force: true })));
-    const bundlePath = join(bundleDir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') })).code);
+    const bundlePath = await writeWorkflowBundle(bundleDir);
     const stack = await startReplicaStack({
       temporalAddress: cluster.address,
       databaseUrl: audit.url,
@@ -147,7 +142,6 @@ export async function clusterTarget(log: (line: string) => void): Promise<SoakTa
     });
     const worker = (share: number, i: number): ChaosStep => ({ share, kind: 'worker SIGKILL', outage: false, downMs: 0, kill: () => stack.worker(i).kill9(), start: () => stack.startWorker(i) });
     return {
-      name: 'cluster',
       description: `Temporal cluster ${cluster.address} (frontend, history, matching, worker on PostgreSQL ${cluster.database.host}), two API replicas behind ${stack.apiUrl}, two workers`,
       stack,
       world: () => stack.world(),
